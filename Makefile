@@ -1,0 +1,62 @@
+# facturier — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+PG_URL ?= postgres://postgres@127.0.0.1:5432/facturier
+
+.PHONY: run test test-sqlite test-postgres install chromium bench bench-validate messages clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## make run: install, migrate, load the demo data, then serve on HOST:PORT with gunicorn.
+run: install
+	$(BIN)/facturier migrate --noinput
+	$(BIN)/facturier collectstatic --noinput --verbosity 0
+	$(BIN)/facturier load_demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/facturier serve --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite; with CI=true also on PostgreSQL and through Redis.
+test: install chromium
+	$(MAKE) --no-print-directory test-sqlite
+ifeq ($(CI),true)
+	$(MAKE) --no-print-directory test-postgres
+endif
+
+test-sqlite:
+	$(BIN)/python -m pytest
+
+test-postgres:
+	@$(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.replace('/facturier','/postgres'), connect_timeout=5).close()" \
+	  || { echo "PostgreSQL is unreachable at $(PG_URL): CI=true needs it." >&2; exit 1; }
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+## Debian's chromium for the browser tests (never a downloaded browser).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)"; fi; \
+	fi
+
+## Benchmarks are never part of `make test`.
+bench: bench-validate
+
+bench-validate: install
+	$(BIN)/python -m benchmarks.validate
+
+messages: install
+	cd facturier && ../$(BIN)/facturier makemessages -l en --ignore 'einvoice/*' && ../$(BIN)/facturier compilemessages
+
+clean:
+	rm -rf $(VENV) var test-artifacts

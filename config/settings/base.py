@@ -1,0 +1,255 @@
+"""Base settings, driven by environment variables.
+
+Every integration is on only when it is configured: PostgreSQL when ``DATABASE_URL`` is set,
+Celery workers when ``CELERY_BROKER_URL`` is set, SMTP when ``EMAIL_HOST`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(os.environ.get("FACTURIER_DATA_DIR") or BASE_DIR / "var").resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("FACTURIER_DEBUG", False)
+# A real deployment sets FACTURIER_SECRET_KEY; the local default keeps `make run` one command.
+SECRET_KEY = os.environ.get("FACTURIER_SECRET_KEY") or "facturier-local-only-insecure-key-change-me-in-production"
+ALLOWED_HOSTS = [h for h in os.environ.get("FACTURIER_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FACTURIER_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
+    "facturier.core",
+    "facturier.accounts",
+    "facturier.structures",
+    "facturier.audit",
+    "facturier.api",
+    "facturier.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "facturier.core.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "facturier.accounts.middleware.UserLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "facturier.portal.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------------------
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "facturier.sqlite3",
+            "OPTIONS": {
+                # WAL lets the web server, the scheduler and in-process tasks read while one writes;
+                # IMMEDIATE transactions avoid "database is locked" upgrades from read to write locks.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity -------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:login"
+
+# --- Internationalisation -------------------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "facturier" / "locale"]
+LANGUAGE_COOKIE_NAME = "facturier_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and stored files -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+FILES_DIR = Path(os.environ.get("FACTURIER_FILES_DIR") or DATA_DIR / "files")
+STORAGES = {
+    # Original invoices, attachments and generated PDFs. FACTURIER_FILES_STORAGE names another
+    # backend (for example an S3 one) for a deployment that keeps files elsewhere.
+    "default": {
+        "BACKEND": os.environ.get("FACTURIER_FILES_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(FILES_DIR)} if "FACTURIER_FILES_STORAGE" not in os.environ else {},
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+MEDIA_ROOT = str(FILES_DIR)
+
+# --- Security -------------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("FACTURIER_HTTPS", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("FACTURIER_HTTPS", False)
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FACTURIER_BEHIND_PROXY", False) else None
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- E-mail ---------------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("FACTURIER_FROM_EMAIL", "facturier <no-reply@facturier.localhost>")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+elif os.environ.get("FACTURIER_EMAIL_BACKEND") == "console":
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+# --- API ------------------------------------------------------------------------------------------
+# Self-hosted Swagger UI for /api/docs/: the CSP is default-src 'self', so no CDN.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["facturier.api.envelope.ChorusJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "facturier.api.envelope.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "facturier.api.schema.ChorusAutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "facturier — API compatible Chorus Pro",
+    "DESCRIPTION": (
+        "Chorus Pro (PISTE) compatible REST API. Every `/cpro/` operation needs an OAuth2 "
+        "client-credentials token from `POST /api/oauth/token` (sent as `Authorization: Bearer …`) "
+        "**and** the `cpro-account` header, `base64(login:password)` of a technical account. "
+        "Every answer is JSON with `codeRetour` (0 on success) and `libelle` "
+        "(`TRA_MSG_00.000` on success), errors included."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Tags come from each operation's Chorus API (transverses, structures…), see facturier.api.schema.
+    "SCHEMA_PATH_PREFIX": r"/cpro/[A-Za-z]+/v1",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": True},
+}
+# A swapped application model that can be switched off (facturier/api/models.py). Reach it with
+# oauth2_provider.models.get_application_model(), never oauth2_provider.models.Application.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "api.Application"
+OAUTH2_PROVIDER = {
+    # GO's client decodes expires_in into an int16: stay at or under 32767 (api.md §2.2).
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {"openid": "Chorus Pro API access"},
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": False,
+}
+# GO sends the Bearer token only on its first call (api.md §9.3): when true, a call with a valid
+# cpro-account and no Authorization header is accepted. Off by default.
+FACTURIER_API_LENIENT_BEARER = env_bool("FACTURIER_API_LENIENT_BEARER", False)
+# A successful cpro-account password check is remembered in-process for this many seconds, so the
+# (deliberately slow) Argon2 check runs about once a minute per account and worker instead of on
+# every call. 0 disables it. See facturier/api/authentication.py.
+FACTURIER_API_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("FACTURIER_API_CREDENTIALS_CACHE_SECONDS", "60"))
+
+# --- Jobs -----------------------------------------------------------------------------------------
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
+# Without a broker every task runs in-process; facturier.core.jobs.enqueue defers it to after commit.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+
+# --- Demo data ------------------------------------------------------------------------------------
+FACTURIER_DEMO = env_bool("FACTURIER_DEMO", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("FACTURIER_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Portal ---------------------------------------------------------------------------------------
+# Django's own CSRF failure page is English-only and styled inline (blocked by our CSP).
+CSRF_FAILURE_VIEW = "facturier.portal.views.errors.csrf_failure"

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("facturier.api.urls")),
+    path("", include("facturier.portal.urls")),
+]
+
+handler403 = "facturier.portal.views.errors.permission_denied"
+handler404 = "facturier.portal.views.errors.page_not_found"
+handler500 = "facturier.portal.views.errors.server_error"

@@ -1,0 +1,13 @@
+"""Routes of the « Factures » API, mounted at `/cpro/factures/v1/` by facturier/api/urls.py.
+
+Add one `path("<operation path>", views.<Operation>.as_view(), name="<operationId>")` per
+operation; facturier/api/views.py explains how to write the view.
+"""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+app_name = "factures"
+
+urlpatterns: list[URLPattern] = []

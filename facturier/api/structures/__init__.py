@@ -1,0 +1,1 @@
+"""API « Structures » — `/cpro/structures/v1/...` (api.md §4). Operations: views.py; routes: urls.py."""

@@ -1,0 +1,243 @@
+"""Demo data: the fixed structures, users, technical account and OAuth application that a newcomer
+and the documentation use. Loading is idempotent: a second run changes nothing and creates no
+duplicate; passwords are set only when an account is first created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from oauth2_provider.models import get_application_model
+
+from facturier.accounts.models import User
+from facturier.structures.models import (
+    Attachment,
+    Role,
+    Service,
+    SpaceSubscription,
+    Structure,
+    StructureSpace,
+    TechnicalAccount,
+)
+from facturier.structures.spaces import Space, SpaceMode
+
+DEMO_PASSWORD = "facturier-demo"
+DEMO_TECH_PASSWORD = "facturier-demo-tech"
+DEMO_CLIENT_ID = "demo-client"
+DEMO_CLIENT_SECRET = "demo-secret"
+
+
+@dataclass(frozen=True)
+class DemoService:
+    code: str
+    name: str
+    commitment_required: bool = False
+
+
+@dataclass(frozen=True)
+class DemoStructure:
+    siret: str
+    name: str
+    kind: str
+    city: str
+    postal_code: str
+    address: str
+    manager: str
+    manager_name: tuple[str, str]
+    description: str
+    services: tuple[DemoService, ...] = ()
+    flags: dict[str, bool] = field(default_factory=dict)
+
+
+PUBLIC_SPACES = (Space.FACTURES_RECUES, Space.FACTURES_EMISES, Space.SUIVI_FLUX, Space.RACCORDEMENT)
+SUPPLIER_SPACES = (Space.FACTURES_EMISES, Space.SUIVI_FLUX, Space.RACCORDEMENT)
+CONTRACTOR_SPACES = (Space.FACTURES_EMISES, Space.FACTURES_A_VALIDER, Space.SUIVI_FLUX, Space.RACCORDEMENT)
+
+STRUCTURES: tuple[DemoStructure, ...] = (
+    DemoStructure(
+        siret="21345000000012",
+        name="Commune de Montclair",
+        kind=Structure.Kind.PUBLIC,
+        city="Montclair",
+        postal_code="34500",
+        address="1 place de la Mairie",
+        manager="gestionnaire@montclair.demo",
+        manager_name=("Claire", "Martin"),
+        description="public; service code required",
+        services=(
+            DemoService("FINANCES", "Direction des finances", commitment_required=True),
+            DemoService("TECHNIQUE", "Services techniques"),
+            DemoService("SCOLAIRE", "Affaires scolaires"),
+        ),
+        flags={"service_code_required": True},
+    ),
+    DemoStructure(
+        siret="11000009800019",
+        name="Ministère de l'Exemple — Service administratif",
+        kind=Structure.Kind.PUBLIC,
+        city="Paris",
+        postal_code="75007",
+        address="20 avenue de Ségur",
+        manager="gestionnaire@ministere-exemple.demo",
+        manager_name=("Paul", "Bernard"),
+        description="public, State service; commitment number required",
+        flags={"is_state_service": True, "commitment_required": True},
+    ),
+    DemoStructure(
+        siret="21769012200015",
+        name="Syndicat intercommunal des eaux",
+        kind=Structure.Kind.PUBLIC,
+        city="Rouen",
+        postal_code="76000",
+        address="5 quai de la Seine",
+        manager="gestionnaire@eaux-intercommunal.demo",
+        manager_name=("Inès", "Petit"),
+        description="public; nothing required",
+    ),
+    DemoStructure(
+        siret="89123456900012",
+        name="Au Diapason",
+        kind=Structure.Kind.PRIVATE,
+        city="Lyon",
+        postal_code="69002",
+        address="12 rue des Musiciens",
+        manager="gerant@au-diapason.demo",
+        manager_name=("Lucie", "Moreau"),
+        description="private micro-enterprise (supplier)",
+    ),
+    DemoStructure(
+        siret="52345678800018",
+        name="Bâtiments Durables SA",
+        kind=Structure.Kind.PRIVATE,
+        city="Nantes",
+        postal_code="44000",
+        address="8 boulevard de l'Industrie",
+        manager="gestionnaire@batiments-durables.demo",
+        manager_name=("Marc", "Lefèvre"),
+        description="private SME (supplier, main contractor)",
+    ),
+    DemoStructure(
+        siret="53456789600012",
+        name="Sous-Traitance Services",
+        kind=Structure.Kind.PRIVATE,
+        city="Nantes",
+        postal_code="44100",
+        address="3 rue des Artisans",
+        manager="gestionnaire@sous-traitance.demo",
+        manager_name=("Sophie", "Garnier"),
+        description="private (sub-contractor)",
+    ),
+)
+
+COMMUNE_USER = "agent@montclair.demo"
+TECH_LOGIN = "tech@au-diapason.demo"
+
+
+def _french_vat(siren: str) -> str:
+    key = (12 + 3 * (int(siren) % 97)) % 97
+    return f"FR{key:02d}{siren}"
+
+
+def _spaces_for(spec: DemoStructure) -> tuple[Space, ...]:
+    if spec.kind == Structure.Kind.PUBLIC:
+        return PUBLIC_SPACES
+    if spec.siret == "52345678800018":
+        return CONTRACTOR_SPACES
+    return SUPPLIER_SPACES
+
+
+def _user(email: str, first: str, last: str, password: str, *, kind: str = User.Kind.PERSON) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email, password, first_name=first, last_name=last, kind=kind)
+    return user
+
+
+def _attach(user: User, structure: Structure, role: str, spaces: tuple[Space, ...], mode: str) -> None:
+    Attachment.objects.get_or_create(
+        user=user, structure=structure, defaults={"role": role, "status": Attachment.Status.VALIDATED}
+    )
+    for space in (Space.MON_COMPTE, *spaces):
+        SpaceSubscription.objects.get_or_create(
+            user=user,
+            structure=structure,
+            space=space,
+            defaults={"mode": mode, "status": SpaceSubscription.Status.ACTIVE},
+        )
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[str, str, str]]:
+    """Create (or complete) the demo world. Returns (structure, login, role) rows for the banner."""
+    logins: list[tuple[str, str, str]] = []
+    for spec in STRUCTURES:
+        structure, _created = Structure.objects.get_or_create(
+            identifier_type="SIRET",
+            identifier=spec.siret,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "city": spec.city,
+                "postal_code": spec.postal_code,
+                "address_line": spec.address,
+                "vat_number": _french_vat(spec.siret[:9]),
+                **spec.flags,
+            },
+        )
+        for service in spec.services:
+            Service.objects.get_or_create(
+                structure=structure,
+                code=service.code,
+                defaults={"name": service.name, "commitment_required": service.commitment_required},
+            )
+        spaces = _spaces_for(spec)
+        for space in (Space.MON_COMPTE, Space.GESTIONNAIRE, *spaces):
+            StructureSpace.objects.get_or_create(structure=structure, space=space)
+        manager = _user(spec.manager, *spec.manager_name, DEMO_PASSWORD)
+        _attach(manager, structure, Role.PRINCIPAL_MANAGER, (Space.GESTIONNAIRE, *spaces), SpaceMode.MODIFICATION)
+        logins.append((spec.name, spec.manager, str(Role.PRINCIPAL_MANAGER.label)))
+        if spec.siret == "21345000000012":
+            agent = _user(COMMUNE_USER, "Hugo", "Durand", DEMO_PASSWORD)
+            _attach(agent, structure, Role.USER, spaces, SpaceMode.MODIFICATION)
+            logins.append((spec.name, COMMUNE_USER, str(Role.USER.label)))
+        if spec.siret == "89123456900012":
+            tech = _user(TECH_LOGIN, "API", "Au Diapason", DEMO_TECH_PASSWORD, kind=User.Kind.TECHNICAL)
+            TechnicalAccount.objects.get_or_create(user=tech, defaults={"structure": structure, "created_by": manager})
+            _attach(tech, structure, Role.USER, spaces, SpaceMode.MODIFICATION)
+            demo_application(owner=manager)
+    return logins
+
+
+def demo_application(*, owner: User):
+    application_model = get_application_model()
+    application = application_model.objects.filter(client_id=DEMO_CLIENT_ID).first()
+    if application is None:
+        application = application_model.objects.create(
+            name="Application de démonstration",
+            client_id=DEMO_CLIENT_ID,
+            client_secret=DEMO_CLIENT_SECRET,
+            client_type=application_model.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=application_model.GRANT_CLIENT_CREDENTIALS,
+            user=owner,
+        )
+    return application
+
+
+def banner(logins: list[tuple[str, str, str]], *, base_url: str) -> str:
+    width = max(len(login) for _s, login, _r in logins)
+    lines = [
+        "",
+        "facturier — demo accounts (password: %s)" % DEMO_PASSWORD,
+        "",
+    ]
+    lines += [f"  {login.ljust(width)}  {role:<24} {structure}" for structure, login, role in logins]
+    lines += [
+        "",
+        "API (Chorus Pro compatible):",
+        f"  token:          POST {base_url}/api/oauth/token  client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET}",
+        f"  cpro-account:   {TECH_LOGIN} / {DEMO_TECH_PASSWORD}",
+        f"  health check:   GET {base_url}/cpro/transverses/v1/health-check",
+        f"  API docs:       {base_url}/api/docs/",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,26 @@
+"""The home page of a logged-in user: their spaces and their structures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from ..access import request_access
+from ..context_processors import space_url
+from ..selectors import user_attachments
+from ..spaces import DESCRIPTIONS
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["space_cards"] = [
+            {"label": space.label, "description": DESCRIPTIONS[space], "url": space_url(space)}
+            for space in request_access(self.request).spaces()
+        ]
+        context["attachments"] = user_attachments(user=self.request.user)
+        return context

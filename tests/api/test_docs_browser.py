@@ -1,0 +1,85 @@
+"""/api/docs/ in a real browser, under the site's strict Content-Security-Policy: Swagger UI loads,
+gets a token through the OAuth2 client-credentials flow, and calls the health check.
+
+Drives Debian's chromium (/usr/bin/chromium) with Playwright; a browser is never downloaded.
+Without chromium the test fails under CI=true and is skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the fixtures' ORM calls would otherwise
+# be refused as "async unsafe".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from tests.api.conftest import CLIENT_ID, CLIENT_SECRET  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_swagger_ui_works_under_the_csp(
+    browser: Any, live_server: Any, transactional_db: None, application: Any, account_header: str
+) -> None:
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        response = page.goto(live_server.url + "/api/docs/")
+        assert response is not None and "default-src 'self'" in response.headers["content-security-policy"]
+        expect(page.locator(".opblock").first).to_be_visible(timeout=15000)
+
+        page.click("button.authorize")
+        dialog = page.locator(".modal-ux")
+        dialog.locator("#api_key_value").fill(account_header)
+        dialog.locator("button[aria-label='Apply credentials']").click()
+        dialog.locator("#client_id_clientCredentials").fill(CLIENT_ID)
+        dialog.locator("#client_secret_clientCredentials").fill(CLIENT_SECRET)
+        dialog.locator("label[for=openid-clientCredentials-checkbox-pisteOAuth2]").click()
+        dialog.locator("button[aria-label='Apply given OAuth2 credentials']").click()
+        expect(dialog.locator("button[aria-label='Remove authorization']")).to_have_count(2, timeout=10000)
+        page.locator("button.close-modal").first.click()
+
+        page.locator(".opblock-summary").first.click()
+        page.click("button.try-out__btn")
+        page.click("button.execute")
+        result = page.locator(".live-responses-table")
+        expect(result).to_contain_text('"statusCodeValue": 200', timeout=10000)
+        expect(result).to_contain_text('"libelle": "TRA_MSG_00.000"')
+    finally:
+        page.close()
+    assert not problems, problems

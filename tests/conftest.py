@@ -1,0 +1,31 @@
+"""Project-wide fixtures. App-specific fixtures live in each tests/<app>/conftest.py."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("FACTURIER_CORPUS") or REPO.parent / "shared" / "corpus")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    path = corpus_dir()
+    if not (path / "MANIFEST.tsv").exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the invoice corpus is missing at {path} (set FACTURIER_CORPUS)")
+        pytest.skip(f"no invoice corpus at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
