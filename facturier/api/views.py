@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -74,7 +75,8 @@ class ChorusAPIView(APIView):
         return self.respond(self.perform(request, data))
 
     def perform(self, request: Request, data: dict[str, Any]) -> Mapping[str, Any]:
-        raise NotImplementedError(f"{type(self).__name__} must implement perform()")
+        # Every concrete operation overrides this; reaching here is a programming error.
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform()")
 
     def validate_input(self, request: Request) -> dict[str, Any]:
         payload = request.data

@@ -40,7 +40,7 @@ BR-CL-05   ISO 4217 currency (BT-6)                    TaxCurrencyCode       cl 
 BR-CL-06   value date code (BT-8): UNTDID 2005 in UBL, InvoicePeriod/        cl 28
            UNTDID 2475 in CII                          DescriptionCode
 BR-CL-07   UNTDID 1153 reference qualifier (BT-18)     DocumentReference ID  cl 14
-BR-CL-08   UNTDID 4451 text subject (BT-21)            cbc:Note (#XXX#)      cl 4
+BR-CL-08   UNTDID 4451 text subject (BT-21)            cbc:Note (#CODE#)      cl 4
 BR-CL-10   ISO 6523 ICD, party identifier              PartyIdentification   cl 15
 BR-CL-11   ISO 6523 ICD, legal registration            PartyLegalEntity      cl 16
 BR-CL-13   UNTDID 7143 item classification             ItemClassification    cl 6
