@@ -3,6 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("facturier.api.urls")),
     path("", include("facturier.portal.urls")),
+    path("", include("facturier.structures.urls")),
+    path("", include("facturier.accounts.urls")),
 ]
 
 handler403 = "facturier.portal.views.errors.permission_denied"

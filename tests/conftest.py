@@ -29,3 +29,14 @@ def corpus() -> Path:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (French): a request or a test that activated
+    English must not leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()

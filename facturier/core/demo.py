@@ -11,7 +11,9 @@ from oauth2_provider.models import get_application_model
 
 from facturier.accounts.models import User
 from facturier.structures.models import (
+    ApiConnection,
     Attachment,
+    BankAccount,
     Role,
     Service,
     SpaceSubscription,
@@ -131,6 +133,14 @@ STRUCTURES: tuple[DemoStructure, ...] = (
 
 COMMUNE_USER = "agent@montclair.demo"
 TECH_LOGIN = "tech@au-diapason.demo"
+COMMUNE_TECH_LOGIN = "tech@montclair.demo"
+# Technical accounts (login, structure SIRET), each with an active API connection to the demo application.
+TECHNICAL_ACCOUNTS = ((TECH_LOGIN, "89123456900012"), (COMMUNE_TECH_LOGIN, "21345000000012"))
+# Valid IBAN/BIC pairs (checksums verified by python-stdnum), one per demo structure that gets paid.
+BANK_ACCOUNTS = {
+    "89123456900012": ("Compte courant Au Diapason", "FR7630006000011234567890189", "AGRIFRPP"),
+    "52345678800018": ("Compte principal", "FR7610107001011234567890129", "BREDFRPP"),
+}
 
 
 def _french_vat(siren: str) -> str:
@@ -194,17 +204,44 @@ def load_demo() -> list[tuple[str, str, str]]:
         for space in (Space.MON_COMPTE, Space.GESTIONNAIRE, *spaces):
             StructureSpace.objects.get_or_create(structure=structure, space=space)
         manager = _user(spec.manager, *spec.manager_name, DEMO_PASSWORD)
-        _attach(manager, structure, Role.PRINCIPAL_MANAGER, (Space.GESTIONNAIRE, *spaces), SpaceMode.MODIFICATION)
+        _attach(
+            manager, structure, Role.PRINCIPAL_MANAGER, (Space.GESTIONNAIRE, *spaces), SpaceMode.MODIFICATION
+        )
         logins.append((spec.name, spec.manager, str(Role.PRINCIPAL_MANAGER.label)))
         if spec.siret == "21345000000012":
             agent = _user(COMMUNE_USER, "Hugo", "Durand", DEMO_PASSWORD)
             _attach(agent, structure, Role.USER, spaces, SpaceMode.MODIFICATION)
             logins.append((spec.name, COMMUNE_USER, str(Role.USER.label)))
+        if spec.siret in BANK_ACCOUNTS:
+            name, iban, bic = BANK_ACCOUNTS[spec.siret]
+            BankAccount.objects.get_or_create(
+                structure=structure, iban=iban, defaults={"name": name, "bic": bic, "created_by": manager}
+            )
         if spec.siret == "89123456900012":
-            tech = _user(TECH_LOGIN, "API", "Au Diapason", DEMO_TECH_PASSWORD, kind=User.Kind.TECHNICAL)
-            TechnicalAccount.objects.get_or_create(user=tech, defaults={"structure": structure, "created_by": manager})
-            _attach(tech, structure, Role.USER, spaces, SpaceMode.MODIFICATION)
             demo_application(owner=manager)
+    application = get_application_model().objects.get(client_id=DEMO_CLIENT_ID)
+    for login, siret in TECHNICAL_ACCOUNTS:
+        structure = Structure.objects.get(identifier_type="SIRET", identifier=siret)
+        spec = next(item for item in STRUCTURES if item.siret == siret)
+        manager = User.objects.get(email=spec.manager)
+        tech = _user(login, "API", structure.name[:150], DEMO_TECH_PASSWORD, kind=User.Kind.TECHNICAL)
+        account, _created = TechnicalAccount.objects.get_or_create(
+            user=tech, defaults={"structure": structure, "created_by": manager}
+        )
+        _attach(tech, structure, Role.USER, _spaces_for(spec), SpaceMode.MODIFICATION)
+        ApiConnection.objects.get_or_create(
+            application=application,
+            technical_account=account,
+            environment=ApiConnection.Environment.PRODUCTION,
+            defaults={
+                "structure": structure,
+                "application_name": application.name,
+                "usage_type": ApiConnection.UsageType.OWN_USE,
+                "status": ApiConnection.Status.ACTIVE,
+                "declared_by": manager,
+                "validated_by": manager,
+            },
+        )
     return logins
 
 
@@ -235,9 +272,13 @@ def banner(logins: list[tuple[str, str, str]], *, base_url: str) -> str:
         "",
         "API (Chorus Pro compatible):",
         f"  token:          POST {base_url}/api/oauth/token  client_id={DEMO_CLIENT_ID} client_secret={DEMO_CLIENT_SECRET}",
-        f"  cpro-account:   {TECH_LOGIN} / {DEMO_TECH_PASSWORD}",
+        f"  cpro-account:   {TECH_LOGIN} / {DEMO_TECH_PASSWORD}  (Au Diapason, supplier)",
+        f"                  {COMMUNE_TECH_LOGIN} / {DEMO_TECH_PASSWORD}  (Commune de Montclair, recipient)",
+        "                  both connected to the demo application (« Raccordement EDI & API »)",
         f"  health check:   GET {base_url}/cpro/transverses/v1/health-check",
         f"  API docs:       {base_url}/api/docs/",
+        "",
+        f"Public directory of recipients: {base_url}/annuaire/",
         "",
     ]
     return "\n".join(lines)

@@ -66,7 +66,7 @@ class Finding:
     """One rule that fired on one place of a document.
 
     ``rule`` is the official id (``BR-16``, ``BR-CL-25``, ``UBL-CR-646``...) or a layer id such as
-    ``XSD-UBL-INVOICE``. ``terms`` are the EN 16931 business terms and groups concerned
+    ``XSD-UBL``. ``terms`` are the EN 16931 business terms and groups concerned
     (``("BT-1",)``, ``("BG-25",)``). ``location`` is an XPath into the source document and ``line``
     its line number when known.
     """
@@ -81,7 +81,7 @@ class Finding:
 
     @property
     def fatal(self) -> bool:
-        return self.severity is Severity.FATAL
+        return self.severity == Severity.FATAL
 
     @property
     def message(self) -> dict[str, str]:
@@ -90,7 +90,7 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
-            "severity": self.severity.value,
+            "severity": str(self.severity),
             "terms": list(self.terms),
             "location": self.location,
             "line": self.line,
@@ -114,20 +114,20 @@ class LayerResult:
 
     @property
     def valid(self) -> bool:
-        return not any(f.severity is Severity.FATAL for f in self.findings)
+        return not any(f.severity == Severity.FATAL for f in self.findings)
 
     @property
     def fatal_rules(self) -> frozenset[str]:
         """Ids of the fatal rules that fired (the corpus ``en16931_fatal_rules`` column)."""
-        return frozenset(f.rule for f in self.findings if f.severity is Severity.FATAL)
+        return frozenset(f.rule for f in self.findings if f.severity == Severity.FATAL)
 
     @property
     def warning_rules(self) -> frozenset[str]:
-        return frozenset(f.rule for f in self.findings if f.severity is Severity.WARNING)
+        return frozenset(f.rule for f in self.findings if f.severity == Severity.WARNING)
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "layer": self.layer.value,
+            "layer": str(self.layer),
             "valid": self.valid,
             "findings": [f.to_dict() for f in self.findings],
         }

@@ -335,6 +335,15 @@ class Line(Group):
     price: Price | None = term("BG-29")
     vat: LineVat | None = term("BG-30")
     item: Item | None = term("BG-31")
+    # Not EN 16931 terms: line-level blocks of Factur-X EXTENDED / CTC-FR UBL invoices, which the
+    # CEN UBL rules BR-55 (cac:BillingReference) and BR-57 (cac:Delivery/…/cac:Address) also check.
+    delivery: Delivery | None = syntax("UBL cac:InvoiceLine/cac:Delivery (EXTENDED)")
+    preceding_invoices: list[PrecedingInvoice] = syntax(
+        "UBL cac:InvoiceLine/cac:BillingReference (EXTENDED)", many=True
+    )
+    # CII line ram:AdditionalReferencedDocument, the carrier of BT-128 (role "BT-128"); BR-52 checks
+    # it like a supporting document, including when it has no ram:IssuerAssignedID.
+    object_documents: list[AdditionalDocument] = syntax("CII line AdditionalReferencedDocument", many=True)
 
     @property
     def allowances(self) -> list[AllowanceCharge]:

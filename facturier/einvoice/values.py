@@ -8,7 +8,9 @@ fragments, so a value never loses what the document really said:
 * typed subclasses add the parsed value (``Decimal``, ``date``, ``bool``) which is ``None`` when the
   lexical form is invalid, while ``raw`` still holds the text;
 * the location is computed lazily from the lxml element kept in ``el`` (and ``attr`` for a value
-  carried by an attribute, such as UBL ``PaymentMeansCode/@name``): ``xpath`` and ``line``.
+  carried by an attribute, such as UBL ``PaymentMeansCode/@name``): ``xpath`` and ``line``;
+* a value built by hand (:mod:`facturier.einvoice.build`) has ``el=None`` and no location; its
+  attributes (``currency``, ``unit``, ``scheme``…) are then set after construction.
 
 Every class uses ``__slots__`` and a positional ``__init__``: a typical invoice creates a few hundred
 of them and reading must stay in the 0.1 ms range.
@@ -92,7 +94,7 @@ class Value:
 
     __slots__ = ("raw", "el", "attr")
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
@@ -114,13 +116,14 @@ class Value:
 
     @property
     def xpath(self) -> str:
-        """Absolute XPath of the value in the source document (computed on demand)."""
-        return xpath_of(self.el, self.attr)
+        """Absolute XPath of the value in the source document (computed on demand); ``""`` for a
+        value built by hand."""
+        return xpath_of(self.el, self.attr) if self.el is not None else ""
 
     @property
     def line(self) -> int | None:
         """Line number in the source document (``sourceline`` of the element)."""
-        return self.el.sourceline
+        return self.el.sourceline if self.el is not None else None
 
     def __str__(self) -> str:
         return self.raw
@@ -130,7 +133,7 @@ class Value:
 
     def attr_value(self, name: str) -> str | None:
         """Any other attribute of the carrying element (``None`` when absent)."""
-        return self.el.get(name)
+        return self.el.get(name) if self.el is not None else None
 
 
 class Code(Value):
@@ -152,7 +155,7 @@ class Number(Value):
 
     __slots__ = ("value",)
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
@@ -164,12 +167,12 @@ class Amount(Number):
 
     __slots__ = ("currency",)
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
         self.value = parse_decimal(raw)
-        self.currency: str | None = el.get("currencyID")
+        self.currency: str | None = el.get("currencyID") if el is not None else None
 
 
 class Quantity(Number):
@@ -177,12 +180,12 @@ class Quantity(Number):
 
     __slots__ = ("unit",)
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
         self.value = parse_decimal(raw)
-        self.unit: str | None = el.get("unitCode")
+        self.unit: str | None = el.get("unitCode") if el is not None else None
 
 
 class Identifier(Value):
@@ -196,12 +199,12 @@ class Identifier(Value):
     __slots__ = ("scheme", "scheme_version")
     scheme_attr = "schemeID"
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
-        self.scheme: str | None = el.get(self.scheme_attr)
-        self.scheme_version: str | None = el.get("schemeVersionID")
+        self.scheme: str | None = el.get(self.scheme_attr) if el is not None else None
+        self.scheme_version: str | None = el.get("schemeVersionID") if el is not None else None
 
     @property
     def value(self) -> str:
@@ -219,12 +222,12 @@ class Classification(Identifier):
     __slots__ = ()
     scheme_attr = "listID"
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
-        self.scheme = el.get("listID")
-        self.scheme_version = el.get("listVersionID")
+        self.scheme = el.get("listID") if el is not None else None
+        self.scheme_version = el.get("listVersionID") if el is not None else None
 
 
 class DateValue(Value):
@@ -237,7 +240,9 @@ class DateValue(Value):
 
     __slots__ = ("value", "format")
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None, fmt: str | None = None) -> None:
+    def __init__(
+        self, raw: str, el: _Element | None, attr: str | None = None, fmt: str | None = None
+    ) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
@@ -251,7 +256,7 @@ class Indicator(Value):
 
     __slots__ = ("value",)
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
@@ -265,12 +270,12 @@ class Binary(Value):
 
     __slots__ = ("mime", "filename")
 
-    def __init__(self, raw: str, el: _Element, attr: str | None = None) -> None:
+    def __init__(self, raw: str, el: _Element | None, attr: str | None = None) -> None:
         self.raw = raw
         self.el = el
         self.attr = attr
-        self.mime: str | None = el.get("mimeCode")
-        self.filename: str | None = el.get("filename")
+        self.mime: str | None = el.get("mimeCode") if el is not None else None
+        self.filename: str | None = el.get("filename") if el is not None else None
 
 
 def located(obj: Any) -> tuple[str, int | None]:

@@ -6,7 +6,10 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from facturier.structures.spaces import Space
 
@@ -26,6 +29,12 @@ def request_access(request: HttpRequest) -> PortalAccess:
     return access
 
 
+def must_enrol_two_factor(request: HttpRequest) -> bool:
+    """A structure of the user requires two-factor authentication and the user has not enrolled."""
+    access = request_access(request)
+    return bool(access.two_factor_required_by) and not request.user.has_two_factor
+
+
 def current_space(request: HttpRequest) -> Space | None:
     return getattr(request, CURRENT_SPACE_ATTR, None)
 
@@ -41,6 +50,8 @@ class SpaceViewMixin(LoginRequiredMixin):
 
     space: ClassVar[Space]
     requires_modification: ClassVar[bool] = False
+    # The pages a user must reach to enrol in two-factor authentication set this.
+    allowed_before_two_factor: ClassVar[bool] = False
 
     def get_space(self) -> Space:
         return self.space
@@ -48,6 +59,14 @@ class SpaceViewMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if not self.allowed_before_two_factor and must_enrol_two_factor(request):
+            messages.warning(
+                request,
+                gettext(
+                    "%(structures)s impose la double authentification : activez-la pour continuer."
+                ) % {"structures": ", ".join(request_access(request).two_factor_required_by)},
+            )
+            return HttpResponseRedirect(reverse("accounts:two_factor"))
         space = self.get_space()
         access = request_access(request)
         if not access.can_see(space) or (self.requires_modification and not access.can_modify(space)):

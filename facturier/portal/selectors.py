@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from facturier.accounts.models import User
-from facturier.structures.models import Attachment, Role, SpaceSubscription
+from facturier.structures.models import Attachment, Role, SpaceSubscription, StructureSpace
 from facturier.structures.spaces import MANAGER_SPACES, Space, SpaceMode
 
 from .spaces import ALWAYS_VISIBLE
@@ -34,6 +34,8 @@ class PortalAccess:
 
     grants: dict[Space, tuple[SpaceGrant, ...]] = field(default_factory=dict)
     authenticated: bool = False
+    # Names of the structures (validated attachments) that require two-factor authentication.
+    two_factor_required_by: tuple[str, ...] = ()
 
     def spaces(self) -> list[Space]:
         """The visible spaces, in the order they are declared."""
@@ -61,13 +63,19 @@ class PortalAccess:
 
 
 def portal_access_for(*, user: User | None) -> PortalAccess:
-    """Spaces come from the user's active subscriptions; the manager space from a validated
-    principal or secondary manager attachment (a subscription alone never opens it)."""
+    """Spaces come from the user's active subscriptions to spaces their structure has not closed;
+    the manager space from a validated principal or secondary manager attachment (a subscription
+    alone never opens it). A space a structure closed (``StructureSpace.is_open=False``) gives
+    nothing until it is reopened; a structure with no row for a space has not closed it."""
     if user is None or not user.is_authenticated or user.is_technical:
         return PortalAccess()
     grants: dict[Space, list[SpaceGrant]] = {}
+    closed = StructureSpace.objects.filter(
+        structure_id=OuterRef("structure_id"), space=OuterRef("space"), is_open=False
+    )
     subscriptions = (
         SpaceSubscription.objects.filter(user=user, status=SpaceSubscription.Status.ACTIVE)
+        .exclude(Exists(closed))
         .select_related("structure")
         .order_by("structure__name", "pk")
     )
@@ -78,20 +86,33 @@ def portal_access_for(*, user: User | None) -> PortalAccess:
         grants.setdefault(space, []).append(
             SpaceGrant(subscription.structure_id, subscription.structure.name, subscription.mode)
         )
-    managed = (
-        Attachment.objects.filter(user=user, status=Attachment.Status.VALIDATED, role__in=MANAGER_ROLES)
+    attachments = (
+        Attachment.objects.filter(user=user, status=Attachment.Status.VALIDATED)
         .select_related("structure")
         .order_by("structure__name", "pk")
     )
-    for attachment in managed:
-        grants.setdefault(Space.GESTIONNAIRE, []).append(
-            SpaceGrant(attachment.structure_id, attachment.structure.name, SpaceMode.MODIFICATION)
-        )
-    return PortalAccess(grants={space: tuple(items) for space, items in grants.items()}, authenticated=True)
+    two_factor: list[str] = []
+    for attachment in attachments:
+        if attachment.structure.two_factor_required:
+            two_factor.append(attachment.structure.name)
+        if attachment.role in MANAGER_ROLES:
+            grants.setdefault(Space.GESTIONNAIRE, []).append(
+                SpaceGrant(attachment.structure_id, attachment.structure.name, SpaceMode.MODIFICATION)
+            )
+    return PortalAccess(
+        grants={space: tuple(items) for space, items in grants.items()},
+        authenticated=True,
+        two_factor_required_by=tuple(two_factor),
+    )
 
 
 def user_attachments(*, user: User) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(user=user).select_related("structure").order_by("structure__name", "pk")
+    return (
+        Attachment.objects.filter(user=user)
+        .select_related("structure")
+        .prefetch_related("services")
+        .order_by("structure__name", "pk")
+    )
 
 
 def user_subscriptions(*, user: User) -> QuerySet[SpaceSubscription]:

@@ -3,6 +3,8 @@ user attachments with roles, and space subscriptions. Field meanings: domain.md 
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -69,7 +71,9 @@ class Structure(models.Model):
     class Meta:
         verbose_name = _("structure")
         constraints = [
-            models.UniqueConstraint(fields=["identifier_type", "identifier"], name="structure_identifier_unique"),
+            models.UniqueConstraint(
+                fields=["identifier_type", "identifier"], name="structure_identifier_unique"
+            ),
         ]
         indexes = [models.Index(fields=["name"])]
 
@@ -107,6 +111,19 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def is_valid_on(self, day: date) -> bool:
+        """Active, named, and ``day`` (a date) within its validity dates (domain.md §3.3)."""
+        if not self.is_active or not self.name:
+            return False
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_until is not None and day > self.valid_until)
+
+    @property
+    def status_code(self) -> str:
+        """``statutService`` (domain.md §3.3): ACTIF or INACTIF."""
+        return "ACTIF" if self.is_active else "INACTIF"
 
 
 class Role(models.TextChoices):
@@ -152,7 +169,9 @@ class SpaceSubscription(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="subscriptions")
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="subscriptions")
     space = models.CharField(_("espace"), max_length=24, choices=Space.choices)
-    mode = models.CharField(_("mode"), max_length=16, choices=SpaceMode.choices, default=SpaceMode.CONSULTATION)
+    mode = models.CharField(
+        _("mode"), max_length=16, choices=SpaceMode.choices, default=SpaceMode.CONSULTATION
+    )
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PENDING)
     requested_at = models.DateTimeField(default=timezone.now)
 
@@ -177,15 +196,139 @@ class StructureSpace(models.Model):
 class TechnicalAccount(models.Model):
     """A technical (API/EDI) account: a login/password user bound to one structure."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="technical_account")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="technical_account"
+    )
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="technical_accounts")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    # Chorus Pro expires technical passwords after 424 days (domain.md §3.6).
+    # Chorus Pro expires technical passwords after 424 days (domain.md §3.6); the manager is
+    # warned 15 days before (as the Odoo connector does).
     PASSWORD_LIFETIME_DAYS = 424
+    PASSWORD_WARNING_DAYS = 15
 
     class Meta:
         verbose_name = _("compte technique")
+
+    def __str__(self) -> str:
+        return self.user.email
+
+    @property
+    def password_expires_at(self) -> datetime:
+        return self.user.password_changed_at + timedelta(days=self.PASSWORD_LIFETIME_DAYS)
+
+    def password_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.password_expires_at
+
+    def password_expires_soon(self, now: datetime | None = None) -> bool:
+        """True in the last 15 days before expiry (and after it)."""
+        now = now or timezone.now()
+        return now >= self.password_expires_at - timedelta(days=self.PASSWORD_WARNING_DAYS)
+
+
+class BankAccount(models.Model):
+    """Bank details (coordonnées bancaires) of a structure; IBAN and BIC checksums are verified."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="bank_accounts")
+    name = models.CharField(_("intitulé"), max_length=100)
+    iban = models.CharField(_("IBAN"), max_length=34)
+    bic = models.CharField(_("BIC"), max_length=11)
+    is_active = models.BooleanField(_("valide"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("coordonnées bancaires")
+        verbose_name_plural = _("coordonnées bancaires")
+        constraints = [models.UniqueConstraint(fields=["structure", "iban"], name="bank_account_iban_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.masked_iban})"
+
+    @property
+    def masked_iban(self) -> str:
+        return f"{self.iban[:4]} **** {self.iban[-4:]}"
+
+
+def _document_path(instance: StructureDocument, filename: str) -> str:
+    return f"structures/{instance.structure_id}/{instance.kind.lower()}/{filename}"
+
+
+class StructureDocument(models.Model):
+    """A file attached to a structure: a pièce jointe, or its generated billing mandate."""
+
+    class Kind(models.TextChoices):
+        ATTACHMENT = "PIECE_JOINTE", _("Pièce jointe")
+        MANDATE = "MANDAT", _("Mandat de facturation")
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("nature"), max_length=16, choices=Kind.choices, default=Kind.ATTACHMENT)
+    designation = models.CharField(_("désignation"), max_length=200)
+    file = models.FileField(_("fichier"), upload_to=_document_path, max_length=255)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("document de structure")
+
+    def __str__(self) -> str:
+        return self.designation
+
+
+class ApiConnection(models.Model):
+    """A structure's API connection (raccordement): which application may act with which of its
+    technical accounts. Declared in the « Raccordement EDI & API » space, then validated by the
+    principal manager; only an ACTIF connection lets API calls through (api/connections.py)."""
+
+    class UsageType(models.TextChoices):
+        OWN_USE = "USAGE_PROPRE", _("Usage propre")
+        PUBLISHER = "SOLUTION_EDITEUR", _("Solution d'un éditeur")
+        OPERATOR = "OPERATEUR_DEMATERIALISATION", _("Opérateur de dématérialisation")
+
+    class Environment(models.TextChoices):
+        QUALIFICATION = "QUALIFICATION", _("Qualification")
+        PRODUCTION = "PRODUCTION", _("Production")
+
+    class Status(models.TextChoices):
+        PENDING = "EN_ATTENTE", _("En attente de validation")
+        ACTIVE = "ACTIF", _("Actif")
+        INACTIVE = "INACTIF", _("Inactif")
+
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="api_connections")
+    application = models.ForeignKey(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL, on_delete=models.PROTECT, related_name="connections"
+    )
+    application_name = models.CharField(_("nom de l'application"), max_length=255)
+    technical_account = models.ForeignKey(
+        TechnicalAccount, on_delete=models.PROTECT, related_name="connections"
+    )
+    usage_type = models.CharField(_("type d'usage"), max_length=32, choices=UsageType.choices)
+    partner_name = models.CharField(_("nom de l'éditeur ou de l'opérateur"), max_length=200, blank=True)
+    environment = models.CharField(_("environnement"), max_length=16, choices=Environment.choices)
+    status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now, editable=False)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("raccordement API")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "technical_account", "environment"], name="api_connection_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_name} → {self.technical_account_id} ({self.status})"

@@ -25,3 +25,16 @@ class SpaceMode(models.TextChoices):
 SPACES_WITHOUT_APPROVAL = frozenset({Space.MON_COMPTE, Space.FACTURES_EMISES})
 # Spaces reserved to principal and secondary managers.
 MANAGER_SPACES = frozenset({Space.GESTIONNAIRE})
+
+# Numeric space ids of the API (``espaceFo``, ``idEspaceFo``, ``codeEspace``; api.md T23, S6).
+# Chorus Pro's own numbering is not published (domain.md §3.5: example 7); these are ours, stable.
+SPACE_IDS: dict[Space, int] = {
+    Space.MON_COMPTE: 1,
+    Space.GESTIONNAIRE: 2,
+    Space.FACTURES_EMISES: 3,
+    Space.FACTURES_RECUES: 4,
+    Space.FACTURES_A_VALIDER: 5,
+    Space.RACCORDEMENT: 6,
+    Space.SUIVI_FLUX: 7,
+}
+SPACES_BY_ID: dict[int, Space] = {number: space for space, number in SPACE_IDS.items()}

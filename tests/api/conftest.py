@@ -13,7 +13,7 @@ from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from facturier.api.authentication import verified_credentials
-from facturier.structures.models import TechnicalAccount
+from facturier.structures.models import ApiConnection, TechnicalAccount
 from tests.factories import PASSWORD, StructureFactory, TechnicalUserFactory
 
 CLIENT_ID = "test-client"
@@ -35,23 +35,53 @@ def _fresh_credentials_cache() -> Iterator[None]:
     verified_credentials.clear()
 
 
+def connect(application: Any, technical_account: TechnicalAccount) -> ApiConnection:
+    """An ACTIF API connection (raccordement) between the application and the technical account:
+    without one, check_api_connection refuses every call."""
+    connection, _created = ApiConnection.objects.get_or_create(
+        application=application,
+        technical_account=technical_account,
+        environment=ApiConnection.Environment.PRODUCTION,
+        defaults={
+            "structure": technical_account.structure,
+            "application_name": application.name,
+            "usage_type": ApiConnection.UsageType.OWN_USE,
+            "status": ApiConnection.Status.ACTIVE,
+            "declared_by": technical_account.user,
+        },
+    )
+    return connection
+
+
+def _connect_fixtures() -> None:
+    # The `application` and `technical_account` fixtures come connected, whichever is made first.
+    application = get_application_model().objects.filter(client_id=CLIENT_ID).first()
+    account = TechnicalAccount.objects.filter(user__email=TECH_LOGIN).select_related("structure", "user").first()
+    if application is not None and account is not None:
+        connect(application, account)
+
+
 @pytest.fixture
 def application(db: None) -> Any:
     # DOT 3 hashes the secret on save: create it with the plaintext.
-    return get_application_model().objects.create(
+    application = get_application_model().objects.create(
         name="Test client",
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
         client_type="confidential",
         authorization_grant_type="client-credentials",
     )
+    _connect_fixtures()
+    return application
 
 
 @pytest.fixture
 def technical_account(db: None) -> TechnicalAccount:
     structure = StructureFactory(name="Au Diapason")
     user = TechnicalUserFactory(email=TECH_LOGIN)
-    return TechnicalAccount.objects.create(user=user, structure=structure)
+    account = TechnicalAccount.objects.create(user=user, structure=structure)
+    _connect_fixtures()
+    return account
 
 
 @pytest.fixture

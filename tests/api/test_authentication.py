@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from facturier.accounts.models import User
 from facturier.structures.models import TechnicalAccount
-from tests.api.conftest import CHORUS_CONTENT_TYPE, HEALTH_CHECK, TECH_LOGIN, cpro_account
+from tests.api.conftest import CHORUS_CONTENT_TYPE, HEALTH_CHECK, TECH_LOGIN, connect, cpro_account
 from tests.factories import PASSWORD, StructureFactory, TechnicalUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,18 +221,22 @@ class TestVerifiedCredentialsCache:
         assert len(calls) == 2
 
 
-def test_a_second_structure_account_is_independent(api_client: Client, api_headers: dict[str, str]) -> None:
+def test_a_second_structure_account_is_independent(
+    api_client: Client, api_headers: dict[str, str], application: Any
+) -> None:
     other = TechnicalUserFactory(email="tech2@example.test")
-    TechnicalAccount.objects.create(user=other, structure=StructureFactory())
+    account = TechnicalAccount.objects.create(user=other, structure=StructureFactory())
+    connect(application, account)  # each account needs its own active connection
     headers = {**api_headers, "HTTP_CPRO_ACCOUNT": cpro_account("tech2@example.test", PASSWORD)}
     assert_envelope(api_client.get(HEALTH_CHECK, **headers), 200)
 
 
-def test_an_authenticated_call_costs_two_queries(
+def test_an_authenticated_call_costs_three_queries(
     api_client: Client, api_headers: dict[str, str], django_assert_num_queries: Any
 ) -> None:
     assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)  # verifies the password once
-    with django_assert_num_queries(2):  # the token (with its application), the user (with its account)
+    # The token (with its application), the user (with its account), the active connection.
+    with django_assert_num_queries(3):
         assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
 
 

@@ -30,8 +30,14 @@ class Case:
     verdict: str  # valid | invalid (core) ; for fragments: the manifest verdict
     fatal: frozenset[str]
     warnings: frozenset[str]
-    expect: str | None = None  # error | success | warning (unit fragments)
-    expect_rule: str | None = None
+    # Unit fragments: ((expectation, rule id), ...) with expectation error | success | warning.
+    # A label may name several rules and several expectations:
+    # "unit-expect:warning=GR-S-008-1;error=GR-R-008-2,GR-R-008-3".
+    expectations: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def expect_rules(self) -> frozenset[str]:
+        return frozenset(rule_id for _kind, rule_id in self.expectations)
 
     @property
     def id(self) -> str:
@@ -53,10 +59,13 @@ def cases(root: Path | None = None) -> list[Case]:
                                 _split(row["en16931_fatal_rules"]), _split(row["en16931_warning_rules"])))
             elif relevance == "unit-fragment":
                 label = row["source_label"].removeprefix("unit-expect:")
-                expect, _, rule_id = label.partition("=")
+                expectations = []
+                for part in label.split(";"):
+                    kind, _, ids = part.partition("=")
+                    expectations += [(kind, rule_id) for rule_id in ids.split(",") if rule_id]
                 out.append(Case(row["path"], relevance, row["kind"], row["en16931_verdict"],
                                 _split(row["en16931_fatal_rules"]), _split(row["en16931_warning_rules"]),
-                                expect, rule_id))
+                                tuple(expectations)))
     return out
 
 
@@ -99,23 +108,26 @@ def check(case: Case, root: Path | None = None) -> Outcome:
         if fatal == case.fatal:
             return Outcome(True, "")
         return Outcome(False, "fatal rules differ", case.fatal - fatal, fatal - case.fatal)
-    rule_id = case.expect_rule
     if case.verdict == "error":
         # The official XSLT raised a dynamic error on this fragment: the expectation cannot be
         # compared; the native validator must simply not crash (reaching here proves it).
         return Outcome(True, "official artefact raised a dynamic error")
-    if case.expect == "error":
-        ok = rule_id in fatal
-    elif case.expect == "warning":
-        ok = rule_id in warnings
-    else:
-        ok = rule_id not in fatal and rule_id not in warnings
-    if ok:
+    missing, extra, wrong = set(), set(), []
+    for kind, rule_id in case.expectations:
+        if kind == "error" and rule_id not in fatal:
+            missing.add(rule_id)
+        elif kind == "warning" and rule_id not in warnings:
+            missing.add(rule_id)
+        elif kind == "success" and (rule_id in fatal or rule_id in warnings):
+            extra.add(rule_id)
+        else:
+            continue
+        wrong.append(f"{kind}={rule_id}")
+    if not wrong:
         return Outcome(True, "")
-    return Outcome(False, f"expected {case.expect} for {rule_id}; fired fatal={sorted(fatal & {rule_id})} "
-                          f"warning={sorted(warnings & {rule_id})}",
-                   frozenset({rule_id}) if case.expect != "success" else frozenset(),
-                   frozenset({rule_id}) if case.expect == "success" else frozenset())
+    return Outcome(False, f"expectation not met: {', '.join(wrong)}; fired fatal={sorted(fatal & case.expect_rules)} "
+                          f"warning={sorted(warnings & case.expect_rules)}",
+                   frozenset(missing), frozenset(extra))
 
 
 def main(argv: list[str]) -> int:
@@ -128,7 +140,7 @@ def main(argv: list[str]) -> int:
         outcome = check(case)
         if outcome.ok:
             continue
-        involved = outcome.missing | outcome.extra | ({case.expect_rule} if case.expect_rule else set())
+        involved = outcome.missing | outcome.extra | case.expect_rules
         for r in outcome.missing:
             per_rule[f"missing {r}"] += 1
         for r in outcome.extra:

@@ -83,7 +83,7 @@ def test_location_of_a_nested_element_and_a_warning(engine: dict[Syntax, float])
     data = UBL_INVOICE.replace(
         b"<cac:AccountingSupplierParty><cac:Party>",
         b'<cac:AccountingSupplierParty><cac:Party><cbc:EndpointID schemeID="9999">x</cbc:EndpointID>',
-    ).replace(b"<cbc:ID>F-2026-0001</cbc:ID>", b"<cbc:UBLVersionID>2.0</cbc:UBLVersionID><cbc:ID>F-2026-0001</cbc:ID>")
+    ).replace(b"<cbc:ID>F-2026-0001", b"<cbc:UBLVersionID>2.0</cbc:UBLVersionID><cbc:ID>F-2026-0001")
     result = reference.reference_validate(data)
     assert result.fatal_rules == {"BR-CL-25"} and result.warning_rules == {"UBL-CR-002"}
     by_rule = {f.rule: f for f in result.findings}
@@ -108,7 +108,7 @@ def test_dynamic_error_is_an_invalid_result_not_a_crash(engine: dict[Syntax, flo
 
 
 def test_cii_profile_reports_and_assertions(engine: dict[Syntax, float]) -> None:
-    data = cii("urn:factur-x.eu:1p0:minimum").replace(b"<ram:ID>F-2026-0002", b'<ram:ID schemeID="X">F-2026-0002')
+    data = cii("urn:factur-x.eu:1p0:minimum").replace(b"<ram:ID>F-", b'<ram:ID schemeID="X">F-')
     result = reference.reference_validate(data)
     assert not result.valid
     rules = {f.rule for f in result.findings}

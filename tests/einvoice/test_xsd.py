@@ -157,7 +157,8 @@ def test_terms_are_the_bt_bg_ids_of_a_rule_text() -> None:
 
 def test_element_path_uses_the_artefact_prefixes_and_positions_only_when_needed() -> None:
     tree = etree.fromstring(UBL_INVOICE.replace(b"<cac:InvoiceLine>", b"<cac:InvoiceLine/><cac:InvoiceLine>"))
-    lines = tree.findall("{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}InvoiceLine")
+    cac = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+    lines = tree.findall(f"{{{cac}}}InvoiceLine")
     assert element_path(lines[1][0]) == "/Invoice/cac:InvoiceLine[2]/cbc:ID"
     assert element_path(tree[1]) == "/Invoice/cbc:ID"
     assert element_path(tree[1], "schemeID") == "/Invoice/cbc:ID/@schemeID"
@@ -172,9 +173,17 @@ def test_element_path_uses_the_artefact_prefixes_and_positions_only_when_needed(
         ("urn:factur-x.eu:1p0:minimum", SchemaKey.FACTURX_MINIMUM, Profile.MINIMUM),
         ("urn:zugferd.de:2p0:minimum", SchemaKey.FACTURX_MINIMUM, Profile.MINIMUM),
         ("urn:factur-x.eu:1p0:basicwl", SchemaKey.FACTURX_BASIC_WL, Profile.BASIC_WL),
-        ("urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic", SchemaKey.FACTURX_BASIC, Profile.BASIC),
+        (
+            "urn:cen.eu:en16931:2017#compliant#urn:factur-x.eu:1p0:basic",
+            SchemaKey.FACTURX_BASIC,
+            Profile.BASIC,
+        ),
         ("urn:cen.eu:en16931:2017:compliant:factur-x.eu:1p0:basic", SchemaKey.FACTURX_BASIC, Profile.BASIC),
-        ("urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic", SchemaKey.FACTURX_BASIC, Profile.BASIC),
+        (
+            "urn:cen.eu:en16931:2017#compliant#urn:zugferd.de:2p0:basic",
+            SchemaKey.FACTURX_BASIC,
+            Profile.BASIC,
+        ),
         ("urn:cen.eu:en16931:2017", SchemaKey.FACTURX_EN16931, Profile.EN16931),
         (
             "urn:cen.eu:en16931:2017#compliant#urn:xeinkauf.de:kosit:xrechnung_3.0",
@@ -220,7 +229,9 @@ def test_cii_schema_follows_the_profile() -> None:
     assert not en16931.valid
     (finding,) = en16931.findings
     assert finding.rule == "XSD-FACTURX-EN16931"
-    assert finding.location == "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+    assert finding.location == (
+        "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
+    )
     assert finding.line == 13
     assert "ram:IncludedSupplyChainTradeLineItem" in finding.message_en
     assert finding.message_fr.startswith("Non conforme au schéma Factur-X EN 16931.")
@@ -238,7 +249,7 @@ def test_unknown_guideline_uses_the_full_cii_schema_with_a_warning() -> None:
 
 
 def test_ubl_findings_have_path_line_and_both_languages() -> None:
-    broken = UBL_INVOICE.replace(b"<cbc:IssueDate>2026-01-15</cbc:IssueDate>", b"<cbc:IssueDate>15/01/2026</cbc:IssueDate>")
+    broken = UBL_INVOICE.replace(b">2026-01-15</cbc:IssueDate>", b">15/01/2026</cbc:IssueDate>")
     result = xsd.xsd_validate(broken)
     assert not result.valid
     (finding,) = result.findings
@@ -255,7 +266,8 @@ def test_ubl_findings_have_path_line_and_both_languages() -> None:
 
 
 def test_creditnote_root_selects_the_creditnote_schema() -> None:
-    root = etree.fromstring(b'<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"/>')
+    ns = b"urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
+    root = etree.fromstring(b'<CreditNote xmlns="' + ns + b'"/>')
     assert xsd.schema_for(root) == (SchemaKey.UBL_CREDITNOTE, None)
     result = xsd.xsd_validate(root)
     assert not result.valid and result.findings[0].location == "/CreditNote"
@@ -273,7 +285,7 @@ def test_findings_are_capped() -> None:
         (b"<Invoice", NotWellFormedError),
         (b'<!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>', ForbiddenConstructError),
         (b"<Order xmlns='urn:oasis:names:specification:ubl:schema:xsd:Order-2'/>", UnsupportedFormatError),
-        (b"<p:FatturaElettronica xmlns:p='http://ivaservizi.agenziaentrate.gov.it/x'/>", UnsupportedFormatError),
+        (b"<p:FatturaElettronica xmlns:p='http://ivaservizi.agenziaentrate.gov.it/'/>", UnsupportedFormatError),
     ],
 )
 def test_unusable_input_is_a_typed_error(data: bytes, error: type[EInvoiceError]) -> None:

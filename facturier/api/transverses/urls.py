@@ -14,4 +14,45 @@ app_name = "transverses"
 
 urlpatterns: list[URLPattern] = [
     path("health-check", views.HealthCheck.as_view(), name="healthCheck"),
+    path(
+        "recuperer/structures/actives/fournisseur",
+        views.RecupererStructuresActivesPourFournisseur.as_view(),
+        name="recupererStructuresActivesPourFournisseur",
+    ),
+    path(
+        "recuperer/structures/actives/destinataire",
+        views.RecupererStructuresActivesPourDestinataire.as_view(),
+        name="recupererStructuresActivesPourDestinataire",
+    ),
+    path(
+        "recuperer/structuresPourUtilisateur",
+        views.RecupererStructuresPourUtilisateur.as_view(),
+        name="recupererStructuresPourUtilisateur",
+    ),
+    path(
+        "consulter/information/siret",
+        views.ConsulterInformationSIRET.as_view(),
+        name="consulterInformationSIRET",
+    ),
+    path(
+        "telecharger/annuaire/destinataire",
+        views.TelechargerAnnuaireDestinataire.as_view(),
+        name="telechargerAnnuaireDestinataire",
+    ),
+    path("rechercher/destinataire", views.RechercherDestinataire.as_view(), name="rechercherDestinataire"),
+    path(
+        "rechercher/serviceexecutant",
+        views.RechercherServiceExecutant.as_view(),
+        name="rechercherServiceExecutant",
+    ),
+    path(
+        "recuperer/coordbanc/valides",
+        views.RecupererCoordonneesBancairesValides.as_view(),
+        name="recupererCoordonneesBancairesValides",
+    ),
+    path(
+        "recuperer/typeidentifiant/structure",
+        views.RecupererTypeIdentifiantStructure.as_view(),
+        name="recupererTypeIdentifiantStructure",
+    ),
 ]

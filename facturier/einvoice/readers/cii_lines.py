@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.etree import _Element
 
-from ..model import Invoice, Item, ItemAttribute, Line, LineVat, Period, Price
+from ..model import AdditionalDocument, Invoice, Item, ItemAttribute, Line, LineVat, Period, Price
 from ._walk import Ctx, Table, amount, classification, code, fill, group, ident, number, quantity, sub, text
 from .cii_common import PERIOD, RAM, allowance_charge
 
@@ -62,10 +62,13 @@ def _line_agreement(ctx: Ctx, line: Line, el: _Element) -> None:
 
 def _line_object(ctx: Ctx, line: Line, el: _Element) -> None:
     ref_type = el.find(RAM + "ReferenceTypeCode")
+    doc = AdditionalDocument(el=el, role="BT-128")
     for c in el.iterchildren(RAM + "IssuerAssignedID"):
         v = ident(c)
         v.scheme = (ref_type.text or "") if ref_type is not None else None
         line.put("object_id", v)
+        doc.put("reference", v)
+    line.object_documents.append(doc)
 
 
 LINE_SETTLEMENT: Table = {

@@ -308,11 +308,12 @@ BILLING_REFERENCE: Table = {
 }
 
 
-def _billing_reference(ctx: Ctx, inv: Invoice, el: _Element) -> None:
-    # One BG-3 per cac:BillingReference: that is the Schematron's context for BR-55.
+def _billing_reference(ctx: Ctx, node: Invoice | Line, el: _Element) -> None:
+    # One BG-3 per cac:BillingReference: that is the Schematron's context for BR-55. EXTENDED
+    # invoices also carry it on lines (node is then the line).
     pi = PrecedingInvoice(el=el, role="BG-3")
     fill(ctx, pi, el, BILLING_REFERENCE)
-    inv.preceding_invoices.append(pi)
+    node.preceding_invoices.append(pi)
 
 
 ADDITIONAL_DOCUMENT: Table = {
@@ -397,6 +398,9 @@ LINE: Table = {
     CAC + "AllowanceCharge": _allowance_charge("line"),
     CAC + "Item": group(Item, "item", ITEM, "BG-31"),
     CAC + "Price": group(Price, "price", PRICE, "BG-29"),
+    # EXTENDED (not EN 16931) line blocks, kept for BR-55 / BR-57.
+    CAC + "Delivery": group(Delivery, "delivery", DELIVERY, "BG-13"),
+    CAC + "BillingReference": _billing_reference,
 }
 
 

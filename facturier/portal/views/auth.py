@@ -19,6 +19,7 @@ from facturier.accounts.forms import (
     PortalSetPasswordForm,
 )
 from facturier.accounts.services import user_record_login, user_record_logout
+from facturier.accounts.views.login import begin_second_factor
 from facturier.structures.spaces import Space
 
 
@@ -28,8 +29,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: EmailAuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        if user.has_two_factor:
+            # The session opens only after the second factor (facturier.accounts.views.login).
+            return begin_second_factor(self.request, user, self.get_success_url())
         response = super().form_valid(form)
-        user_record_login(user=form.get_user())
+        user_record_login(user=user)
         return response
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import reverse
 from django.views.generic import TemplateView
 
-from ..access import request_access
+from ..access import must_enrol_two_factor, request_access
 from ..context_processors import space_url
 from ..selectors import user_attachments
 from ..spaces import DESCRIPTIONS
@@ -15,6 +17,11 @@ from ..spaces import DESCRIPTIONS
 
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "portal/home.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.user.is_authenticated and must_enrol_two_factor(request):
+            return HttpResponseRedirect(reverse("accounts:two_factor"))
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facturier.audit.services import audit_log
-from facturier.core.errors import ValidationFailed
+from facturier.core.errors import PermissionDenied, ValidationFailed
 
-from .models import User
+from ..models import NotificationFrequency, User
 
 
 def user_set_language(*, user: User, actor: User, language: str) -> User:
@@ -48,3 +48,40 @@ def user_record_login(*, user: User) -> None:
 
 def user_record_logout(*, user: User) -> None:
     audit_log(actor=user, action="auth.logout", obj=user, data={"channel": "portal"})
+
+
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "contact_email",
+    "language",
+    "notifications_enabled",
+    "notification_frequency",
+)
+
+
+def user_update_profile(*, actor: User, user: User, **changes: object) -> User:
+    """Change the account's personal information and preferences (``PROFILE_FIELDS`` only).
+
+    The login e-mail is not among them: it identifies the account; notifications go to the contact
+    e-mail, which may differ.
+    """
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("Chacun modifie ses propres informations."))
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if "language" in changes and changes["language"] not in dict(settings.LANGUAGES):
+        raise ValidationFailed(_("Langue inconnue : %(language)s"), language=changes["language"])
+    if "notification_frequency" in changes and changes["notification_frequency"] not in NotificationFrequency.values:
+        raise ValidationFailed(_("Choisissez une fréquence quotidienne ou hebdomadaire."))
+    changed = [field for field, value in changes.items() if getattr(user, field) != value]
+    if not changed:
+        return user
+    with transaction.atomic():
+        for field in changed:
+            setattr(user, field, changes[field])
+        user.save(update_fields=changed)
+        audit_log(actor=actor, action="account.profile.updated", obj=user, data={"fields": sorted(changed)})
+    return user
