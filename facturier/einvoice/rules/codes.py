@@ -414,8 +414,10 @@ def _register() -> None:
     for rid, fr in _FR.items():
         fr_ubl = f"[{rid}]-" + fr.format(list="2005")
         fr_cii = f"[{rid}]-" + fr.format(list="2475")
-        rule(rid, fr=fr_ubl, syntax=UBL)(_check(rid))
-        rule(rid, fr=fr_cii, syntax=CII, en=f"[{rid}]-{_CII_EN[rid]}", severity=Severity.FATAL)(_check(rid))
+        rule(rid, fr=fr_ubl, syntax=UBL, batch=_scan)(_check(rid))
+        rule(rid, fr=fr_cii, syntax=CII, en=f"[{rid}]-{_CII_EN[rid]}", severity=Severity.FATAL, batch=_scan)(
+            _check(rid)
+        )
 
 
 _register()

@@ -19,7 +19,7 @@ from ..findings import Finding, Layer, LayerResult, PathBuilder, Severity, Synta
 from ..terms import Group
 from ..values import Value
 from . import load_all
-from .registry import Check, RuleContext, rules_for
+from .registry import Batch, Check, RuleContext, rules_for
 
 if TYPE_CHECKING:
     from ..readers import ParsedDocument
@@ -37,6 +37,16 @@ class _Compiled:
     terms: tuple[str, ...]
     fr: str
     en: str
+    batch: Batch | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Batched:
+    """Rules evaluated by one call of their shared batch function."""
+
+    id: str
+    batch: Batch
+    members: dict[str, _Compiled]
 
 
 @cache
@@ -50,7 +60,24 @@ def compiled_rules(syntax: Syntax, layer: Layer = Layer.EN16931) -> tuple[_Compi
         severity = r.severity or (info.flag if info else None)
         if en is None or severity is None:
             raise LookupError(f"rule {r.id} ({syntax}) needs en= and severity=: the artefact lacks it")
-        out.append(_Compiled(r.id, r.check, severity, r.terms or terms_in(en), r.fr, en))
+        out.append(_Compiled(r.id, r.check, severity, r.terms or terms_in(en), r.fr, en, r.batch))
+    return tuple(out)
+
+
+@cache
+def _plan(syntax: Syntax, layer: Layer) -> tuple[_Compiled | _Batched, ...]:
+    """The rules of :func:`compiled_rules`, those sharing a batch function merged into one step."""
+    out: list[_Compiled | _Batched] = []
+    batches: dict[Any, _Batched] = {}
+    for r in compiled_rules(syntax, layer):
+        if r.batch is None:
+            out.append(r)
+            continue
+        entry = batches.get(r.batch)
+        if entry is None:
+            entry = batches[r.batch] = _Batched(r.id, r.batch, {})
+            out.append(entry)
+        entry.members[r.id] = r
     return tuple(out)
 
 
@@ -79,7 +106,28 @@ def run_layer(doc: ParsedDocument, layer: Layer) -> LayerResult:
     ctx = RuleContext(doc=doc, invoice=doc.invoice, root=root, syntax=syntax)
     paths = PathBuilder()
     findings: list[Finding] = []
-    for r in compiled_rules(syntax, layer):
+    for r in _plan(syntax, layer):
+        if type(r) is _Batched:
+            try:
+                fired = r.batch(ctx)
+            except Exception:
+                log.exception("rules %s... crashed", r.id)
+                fired = {}
+                findings.append(
+                    Finding(
+                        "RULE-ERROR", Severity.FATAL, (), "/", None,
+                        f"Les règles {r.id}… n'ont pas pu être évaluées sur ce document.",
+                        f"Rules {r.id}... could not be evaluated on this document.",
+                    )
+                )
+            for rid, rule_hits in fired.items():
+                c = r.members.get(rid)
+                if c is None:
+                    continue
+                for hit in rule_hits:
+                    location, line = _locate(hit, paths, root)
+                    findings.append(Finding(c.id, c.severity, c.terms, location, line, c.fr, c.en))
+            continue
         try:
             hits = list(r.check(ctx))
         except Exception:  # a rule bug must not hide the other findings, nor crash a deposit

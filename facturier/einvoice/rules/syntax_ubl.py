@@ -197,6 +197,11 @@ def _table_check(rule_id: str) -> Callable[[RuleContext], Any]:
     return check
 
 
+def _batch(ctx: RuleContext) -> Any:
+    scan = ctx.memo.get("syntax.ubl")
+    return (_run(ctx) if scan is None else scan).hits
+
+
 def _attr_check(rule_id: str, attr: str) -> Callable[[RuleContext], Any]:
     # not(//@attr), context the root: one hit at the root when any element carries it.
     def check(ctx: RuleContext) -> Any:
@@ -293,8 +298,10 @@ def _register_table() -> None:
         if not rule_id.startswith(("UBL-CR-", "UBL-SR-", "UBL-DT-")) or rule_id in _HAND:
             continue
         m = _ANY_ATTR_RE.fullmatch(info.test.strip())
-        check = _attr_check(rule_id, m.group(1)) if m else _table_check(rule_id)
-        rule(rule_id, fr=_fr_table(rule_id, info.text), syntax=UBL)(check)
+        if m:
+            rule(rule_id, fr=_fr_table(rule_id, info.text), syntax=UBL)(_attr_check(rule_id, m.group(1)))
+        else:
+            rule(rule_id, fr=_fr_table(rule_id, info.text), syntax=UBL, batch=_batch)(_table_check(rule_id))
 
 
 _register_table()

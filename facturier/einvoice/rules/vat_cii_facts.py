@@ -21,7 +21,11 @@ RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
 RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
 UDT = "{urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100}"
 ATT, CTT = RAM + "ApplicableTradeTax", RAM + "CategoryTradeTax"
-_AHTS, _SLTS, _STAC = RAM + "ApplicableHeaderTradeSettlement", RAM + "SpecifiedLineTradeSettlement", RAM + "SpecifiedTradeAllowanceCharge"
+_AHTS, _SLTS, _STAC = (
+    RAM + "ApplicableHeaderTradeSettlement",
+    RAM + "SpecifiedLineTradeSettlement",
+    RAM + "SpecifiedTradeAllowanceCharge",
+)
 _ITEM, SCTT = RAM + "IncludedSupplyChainTradeLineItem", RSM + "SupplyChainTradeTransaction"
 _CC, _TYPE, RAP = RAM + "CategoryCode", RAM + "TypeCode", RAM + "RateApplicablePercent"
 _REASON, _REASON_CODE = RAM + "ExemptionReason", RAM + "ExemptionReasonCode"
@@ -107,7 +111,7 @@ class Tax:
             self.strict = gtag == SCTT
         elif el.tag == ATT and ptag == _SLTS:
             self.kind = LINE
-            if gtag == _ITEM:
+            if gtag == _ITEM and grand is not None:
                 sctt = grand.getparent()
                 self.strict = is_tag(sctt, SCTT)
                 self.summed = self.strict and sctt.getparent() is root
@@ -115,10 +119,12 @@ class Tax:
         elif el.tag == CTT and ptag == _STAC:
             self.kind = AC
             self.ind = frozenset(
-                v for ci in parent.iterchildren(RAM + "ChargeIndicator") for i in ci.iterchildren(UDT + "Indicator")
+                v
+                for ci in parent.iterchildren(RAM + "ChargeIndicator")
+                for i in ci.iterchildren(UDT + "Indicator")
                 if (v := _BOOL.get(string_value(i).strip(_WS))) is not None
             )
-            if gtag == _AHTS:
+            if gtag == _AHTS and grand is not None:
                 sctt = grand.getparent()
                 self.summed = is_tag(sctt, SCTT) and sctt.getparent() is root
         else:
@@ -221,5 +227,10 @@ def _party_flags(invoice: Any) -> dict[str, bool]:
         return {c.raw for p in invoice.all(name) for c in p.tax_schemes}
 
     seller, rep, buyer = schemes("seller"), schemes("tax_representative"), schemes("buyer")
-    return {"seller_va": "VA" in seller, "seller_va_fc": bool(seller & {"VA", "FC"}), "rep_va": "VA" in rep,
-            "buyer_va": "VA" in buyer, "buyer_legal": any(p.legal_id is not None for p in invoice.all("buyer"))}
+    return {
+        "seller_va": "VA" in seller,
+        "seller_va_fc": bool(seller & {"VA", "FC"}),
+        "rep_va": "VA" in rep,
+        "buyer_va": "VA" in buyer,
+        "buyer_legal": any(p.legal_id is not None for p in invoice.all("buyer")),
+    }

@@ -2,8 +2,8 @@
 v1.3.16 tests them.
 
 :mod:`.vat_ubl_facts` collects every ``cac:TaxCategory`` / ``cac:ClassifiedTaxCategory`` once per
-document; each rule is then a few comparisons over that list.
-The XPath details that change verdicts are kept: ``normalize-space(cbc:ID)`` (a single ID) against
+document; each rule is then a few comparisons over that list. The XPath details that change
+verdicts are kept: ``normalize-space(cbc:ID)`` (a single ID) against
 ``cbc:ID[normalize-space(.)='X']`` (any ID) and ``cbc:ID = 'X'`` (no normalisation); which tests
 require the VAT tax scheme; ``//`` (anywhere) against root-level paths; exact sums for E/Z/G/K/AE/O
 and ±1 per-rate sums for S/L/M; xs:double arithmetic where an untyped value meets a number.
@@ -93,8 +93,15 @@ def _line_parties(code: str, cond: str, *, vat_when_absent: bool = True) -> Chec
     return check
 
 
-def _ac_parties(code: str, charge: bool, cond: str, *, root_only: bool = False, vat_in_used: bool = True,
-                raw_when_absent: bool = False) -> Check:
+def _ac_parties(
+    code: str,
+    charge: bool,
+    cond: str,
+    *,
+    root_only: bool = False,
+    vat_in_used: bool = True,
+    raw_when_absent: bool = False,
+) -> Check:
     """BR-xx-03 (allowances) / BR-xx-04 (charges). BR-O-03/04 look at root-level allowances and
     charges only; BR-G-03/04 omit the VAT-scheme check in the first branch; BR-AF-04's "absent"
     branch compares ``cbc:ID = 'L'`` without normalisation."""
@@ -238,7 +245,7 @@ def _has_k_breakdown(f: Facts) -> bool:
     return any(c.kind == SUB and c.vat and "K" in c.ns_ids for c in f.cats)
 
 
-def _firsttext_of(root: _Element, *path: str) -> str:
+def _first_text(root: _Element, *path: str) -> str:
     """``string-length()`` argument of a root-relative path: the first match (a second one would
     make the official test a dynamic error), ``""`` when absent."""
     level = [root]
@@ -251,7 +258,7 @@ def br_ic_11(f: Facts) -> Iterable[Any]:
     """BR-IC-11: with a K breakdown, the actual delivery date (BT-72) or the invoicing period (BG-14)."""
     if "K" not in f.present or not _has_k_breakdown(f):
         return ()
-    date = _firsttext_of(f.root, CAC + "Delivery", CBC + "ActualDeliveryDate")
+    date = _first_text(f.root, CAC + "Delivery", CBC + "ActualDeliveryDate")
     period = any(isinstance(c.tag, str) for p in f.root.iterchildren(CAC + "InvoicePeriod") for c in p)
     return () if len(date) > 1 or period else (f.invoice,)
 
@@ -260,8 +267,14 @@ def br_ic_12(f: Facts) -> Iterable[Any]:
     """BR-IC-12: with a K breakdown, the deliver-to country code (BT-80)."""
     if "K" not in f.present or not _has_k_breakdown(f):
         return ()
-    country = _firsttext_of(f.root, CAC + "Delivery", CAC + "DeliveryLocation", CAC + "Address",
-                          CAC + "Country", CBC + "IdentificationCode")
+    country = _first_text(
+        f.root,
+        CAC + "Delivery",
+        CAC + "DeliveryLocation",
+        CAC + "Address",
+        CAC + "Country",
+        CBC + "IdentificationCode",
+    )
     return () if len(country) > 1 else (f.invoice,)
 
 
@@ -296,7 +309,17 @@ def br_b_02(f: Facts) -> Iterable[Any]:
 
 # --- registration ----------------------------------------------------------------------------------
 
-_PARTIES = {"S": "std", "Z": "std", "E": "std", "AF": "std", "AG": "std", "AE": "AE", "G": "G", "IC": "IC", "O": "O"}
+_PARTIES = {
+    "S": "std",
+    "Z": "std",
+    "E": "std",
+    "AF": "std",
+    "AG": "std",
+    "AE": "AE",
+    "G": "G",
+    "IC": "IC",
+    "O": "O",
+}
 _RATE_TEST = {"S": "positive", "AF": "nonneg", "AG": "nonneg", "O": "absent"}
 
 
@@ -311,8 +334,14 @@ def _checks(cat: Category) -> dict[int, Check]:
         checks[1] = _exactly_one(code)
     checks[2] = _line_parties(code, _PARTIES[p], vat_when_absent=cat is not S)
     for n, charge in ((3, False), (4, True)):
-        checks[n] = _ac_parties(code, charge, _PARTIES[p], root_only=cat is O, vat_in_used=cat is not G,
-                                raw_when_absent=cat is AF and charge)
+        checks[n] = _ac_parties(
+            code,
+            charge,
+            _PARTIES[p],
+            root_only=cat is O,
+            vat_in_used=cat is not G,
+            raw_when_absent=cat is AF and charge,
+        )
     for n, where in ((5, "line"), (6, "allowance"), (7, "charge")):
         checks[n] = _rate(code, where, _RATE_TEST.get(p, "zero"))
     if cat in (S, AF, AG):

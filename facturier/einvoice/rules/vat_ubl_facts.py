@@ -19,7 +19,12 @@ from .vat import xs_decimal
 
 CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
-_TC, _CTC, _AC, _SCHEME = CAC + "TaxCategory", CAC + "ClassifiedTaxCategory", CAC + "AllowanceCharge", CAC + "TaxScheme"
+_TC, _CTC, _AC, _SCHEME = (
+    CAC + "TaxCategory",
+    CAC + "ClassifiedTaxCategory",
+    CAC + "AllowanceCharge",
+    CAC + "TaxScheme",
+)
 IL, CNL, _ITEM = CAC + "InvoiceLine", CAC + "CreditNoteLine", CAC + "Item"
 _SUBTOTAL, _TAXTOTAL = CAC + "TaxSubtotal", CAC + "TaxTotal"
 _ID, _PERCENT, _IND = CBC + "ID", CBC + "Percent", CBC + "ChargeIndicator"
@@ -37,6 +42,11 @@ OTHER_CTC = 5
 AC_KINDS = (DOC_AC, AC)
 
 _BOOL = {"true": True, "1": True, "false": False, "0": False}
+_NO_IND: frozenset[bool] = frozenset()
+_NO_VALUES: list[str] = []  # shared, never mutated
+# The children of a category element the tests read: ID, Percent, TaxScheme, exemption reasons.
+_FIELDS = {_ID: 0, _PERCENT: 1, _SCHEME: 2, _REASON: 3, _REASON_CODE: 3}
+ZERO = Decimal(0)
 
 
 def text_of(el: _Element) -> str:
@@ -47,15 +57,6 @@ def ns(raw: str) -> str:
     """normalize-space(), with a fast path for the usual code without inner whitespace."""
     t = raw.strip(_WS)
     return normalize_space(t) if (" " in t or "\t" in t or "\n" in t or "\r" in t) else t
-
-
-def _is_vat(el: _Element) -> bool:
-    """``cac:TaxScheme/normalize-space(upper-case(cbc:ID)) = 'VAT'`` on ``el``."""
-    for scheme in el.iterchildren(_SCHEME):
-        for sid in scheme.iterchildren(_ID):
-            if ns(text_of(sid)).upper() == "VAT":
-                return True
-    return False
 
 
 def _indicators(ac: _Element) -> frozenset[bool]:
@@ -89,14 +90,19 @@ class Cat:
         percents: list[str] = []
         vat = reason = False
         for c in el:
-            tag = c.tag
-            if tag == _ID:
-                ids.append(text_of(c))
-            elif tag == _PERCENT:
-                percents.append(text_of(c))
-            elif tag == _SCHEME and not vat:
-                vat = any(ns(text_of(sid)).upper() == "VAT" for sid in c.iterchildren(_ID))
-            elif tag == _REASON or tag == _REASON_CODE:
+            field = _FIELDS.get(c.tag)
+            if field is None:
+                continue
+            if field == 0:
+                ids.append(string_value(c) if len(c) else (c.text or ""))
+            elif field == 1:
+                percents.append(string_value(c) if len(c) else (c.text or ""))
+            elif field == 2:
+                if not vat:
+                    for sid in c.iterchildren(_ID):
+                        if ns(string_value(sid) if len(sid) else (sid.text or "")).upper() == "VAT":
+                            vat = True
+            else:
                 reason = True
         self.ids = ids  # raw: for cbc:ID = 'L'
         if len(ids) == 1:
@@ -110,8 +116,8 @@ class Cat:
         self.percents = percents
         self.reason = reason  # TaxExemptionReason or TaxExemptionReasonCode present
         self.ind: frozenset[bool] = _NO_IND
-        self.taxable: list[str] = []  # ../cbc:TaxableAmount, ../cbc:TaxAmount of a breakdown
-        self.tax: list[str] = []
+        self.taxable: list[str] = _NO_VALUES  # ../cbc:TaxableAmount, ../cbc:TaxAmount of a breakdown
+        self.tax: list[str] = _NO_VALUES
         parent = self.holder = el.getparent()
         ptag = parent.tag if parent is not None else None
         self.tc = tc = el.tag == _TC
@@ -119,8 +125,13 @@ class Cat:
             if ptag == _AC:
                 self.kind = DOC_AC if parent.getparent() is root else AC
                 self.ind = _indicators(parent)
-            elif ptag == _SUBTOTAL and is_tag(grand := parent.getparent(), _TAXTOTAL) and grand.getparent() is root:
+            elif (
+                ptag == _SUBTOTAL
+                and is_tag(grand := parent.getparent(), _TAXTOTAL)
+                and grand.getparent() is root
+            ):
                 self.kind = SUB
+                self.taxable, self.tax = [], []
                 for c in parent:
                     if c.tag == _TAXABLE:
                         self.taxable.append(text_of(c))
@@ -143,9 +154,6 @@ def is_tag(el: _Element | None, tag: str) -> bool:
     return el is not None and el.tag == tag
 
 
-_NO_IND: frozenset[bool] = frozenset()
-
-
 class Holder:
     """A line or an allowance/charge holding categories, for the sums of BR-xx-08."""
 
@@ -155,7 +163,9 @@ class Holder:
         self.root_level = el.getparent() is root
         self.invoice_line = el.tag == IL
         self.codes = {c.ns_id for c in cats}
-        self.rates = {r for c in cats if len(c.percents) == 1 and (r := xs_decimal(c.percents[0])) is not None}
+        self.rates = {
+            r for c in cats if len(c.percents) == 1 and (r := xs_decimal(c.percents[0])) is not None
+        }
         self.ind = cats[0].ind
         self.amount = amount  # xs:decimal(cbc:LineExtensionAmount) / xs:decimal(cbc:Amount)
 
@@ -243,7 +253,9 @@ class Facts:
         of BR-S-08."""
 
         def build() -> tuple[set[Any], set[Any]]:
-            lines = {(code, rate, h.invoice_line) for h in self.lines() for code in h.codes for rate in h.rates}
+            lines = {
+                (code, rate, h.invoice_line) for h in self.lines() for code in h.codes for rate in h.rates
+            }
             acs = {(code, rate) for h in self.acs() for code in h.codes for rate in h.rates}
             return lines, acs
 
@@ -254,9 +266,6 @@ class Facts:
         allowances whose category is ``code`` (and rate ``rate``)."""
         lines, acs = self._sums()
         return lines.get((code, rate, invoice), ZERO) + acs.get((code, rate), ZERO)
-
-
-ZERO = Decimal(0)
 
 
 def _party_flags(invoice: Any) -> dict[str, bool]:

@@ -18,6 +18,7 @@ from facturier.einvoice import codelists, read
 from facturier.einvoice.findings import Layer, Syntax
 from facturier.einvoice.rules import RULES, load_all
 from facturier.einvoice.rules.engine import run_layer
+from facturier.einvoice.rules.registry import RuleContext
 from facturier.einvoice.rules.vat import french, round2, xpath_round, xpath_round_double, xs_double
 
 VAT_RULE = re.compile(r"BR-(S|Z|E|AE|IC|G|O|AF|AG|B)-\d\d$")
@@ -118,7 +119,10 @@ def ubl(
     def pts(scheme: str | None) -> str:
         if scheme is None:
             return ""
-        return f"<cac:PartyTaxScheme><cbc:CompanyID>X1</cbc:CompanyID><cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+        return (
+            "<cac:PartyTaxScheme><cbc:CompanyID>X1</cbc:CompanyID>"
+            f"<cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+        )
 
     legal = (
         "<cac:PartyLegalEntity><cbc:CompanyID>9</cbc:CompanyID></cac:PartyLegalEntity>" if buyer_legal else ""
@@ -137,7 +141,8 @@ def ubl(
     for ind, cat, rate, amount in acs:
         xml.append(
             f"<cac:AllowanceCharge><cbc:ChargeIndicator>{ind}</cbc:ChargeIndicator>"
-            f"<cbc:Amount currencyID='EUR'>{amount}</cbc:Amount>{ubl_tc('TaxCategory', cat, rate)}</cac:AllowanceCharge>"
+            f"<cbc:Amount currencyID='EUR'>{amount}</cbc:Amount>"
+            f"{ubl_tc('TaxCategory', cat, rate)}</cac:AllowanceCharge>"
         )
     xml.append("<cac:TaxTotal><cbc:TaxAmount currencyID='EUR'>0</cbc:TaxAmount>")
     for cat, rate, taxable, tax, *extra in subtotals:
@@ -259,7 +264,10 @@ CII_NS = (
 
 def cii_tax(tag: str, cat: str, rate: str | None, type_code: str = "VAT", body: str = "") -> str:
     pct = f"<ram:RateApplicablePercent>{rate}</ram:RateApplicablePercent>" if rate is not None else ""
-    return f"<ram:{tag}>{body}<ram:TypeCode>{type_code}</ram:TypeCode><ram:CategoryCode>{cat}</ram:CategoryCode>{pct}</ram:{tag}>"
+    return (
+        f"<ram:{tag}>{body}<ram:TypeCode>{type_code}</ram:TypeCode>"
+        f"<ram:CategoryCode>{cat}</ram:CategoryCode>{pct}</ram:{tag}>"
+    )
 
 
 def cii(
@@ -314,7 +322,10 @@ def cii(
 
 
 CII_REASON = "<ram:ExemptionReason>x</ram:ExemptionReason>"
-HDR_TAX = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax"
+HDR_TAX = (
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
+    "/ram:ApplicableTradeTax"
+)
 
 
 def test_cii_clean_standard_rated_invoice() -> None:
@@ -423,3 +434,25 @@ def test_cii_split_payment() -> None:
     assert set(fired(data)) == {"BR-B-02"}
     foreign = cii(lines=[("B", "22", "10")], country="FR", breakdowns=[("B", "22", "10", "2.2")])
     assert set(fired(foreign)) == {"BR-B-01"}
+
+
+def test_a_failing_test_is_reported_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from facturier.einvoice.rules import vat_cii
+
+    def boom(facts: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    entries = [(rid, boom if rid == "BR-S-08" else check) for rid, check in vat_cii.RULES.by_code["S"]]
+    monkeypatch.setitem(vat_cii.RULES.by_code, "S", entries)
+    data = cii(lines=[("S", "0", "1")], breakdowns=[("S", "20", "5", "3")])
+    # The engine runs the set as one batch: the crash makes it a fatal RULE-ERROR (never a pass).
+    result = run_layer(read(data), Layer.EN16931)
+    assert not result.valid
+    assert [f.rule for f in result.findings if f.rule == "RULE-ERROR"] == ["RULE-ERROR"]
+    # Called rule by rule, only the failing rule is affected.
+    doc = read(data)
+    ctx = RuleContext(doc=doc, invoice=doc.invoice, root=doc.root, syntax=Syntax.CII)
+    rules = RULES[Layer.EN16931][Syntax.CII]
+    with pytest.raises(RuntimeError):
+        list(rules["BR-S-08"].check(ctx))
+    assert list(rules["BR-S-05"].check(ctx)) and list(rules["BR-S-09"].check(ctx))
