@@ -23,8 +23,11 @@ format, PDF without invoice) never raises: the report has ``error`` set and no l
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["INTERNAL_ERROR", "LANGUAGES", "LAYER_ERROR_RULE", "Report", "ReportError", "validate"]
+__all__ = ["INTERNAL_ERROR", "LANGUAGES", "LAYER_ERROR_RULE", "Report", "ReportError", "paused_gc", "validate"]
 
 INTERNAL_ERROR = "internal_error"
 """Error code of a report whose input made the reader fail unexpectedly (a bug, logged)."""
@@ -204,6 +207,38 @@ def _cius_layer(doc: ParsedDocument) -> LayerResult | None:
     return validate_cius(doc)
 
 
+_gc_lock = threading.Lock()
+_gc_holders = 0  # validations in progress (any thread) that paused the cyclic GC
+_gc_was_enabled = False
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the duration of one validation.
+
+    A validation allocates one small object per business term and per rule hit, and they all stay
+    alive until the report is built: the collector cannot free any of them, yet each of its
+    passes traverses them all again. On a 10,000-line invoice that is about a third of the time,
+    and it grows faster than the invoice. The objects form no garbage cycles of note, reference
+    counting frees them as soon as the caller drops the report, and the input is capped
+    (:class:`~.security.Limits`), so memory stays bounded. The collector is paused while at least
+    one validation runs (threads share it) and restored to its previous state after the last one.
+    """
+    global _gc_holders, _gc_was_enabled
+    with _gc_lock:
+        if _gc_holders == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_holders += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def validate(
     data: bytes,
     *,
@@ -228,10 +263,22 @@ def validate(
     Never raises for bad input. A reference engine that cannot start (an installation problem,
     :class:`~.reference.ReferenceEngineError`) does raise.
     """
-    from .readers import read
-
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}")
+    with paused_gc():
+        return _validate(data, file, reference, platform, limits, lang)
+
+
+def _validate(
+    data: bytes,
+    file: str | None,
+    reference: bool,
+    platform: PlatformContext | None,
+    limits: Limits,
+    lang: str,
+) -> Report:
+    from .readers import read
+
     try:
         doc = read(data, limits=limits)
     except EInvoiceError as exc:

@@ -84,6 +84,14 @@ def _compile(entries: list[tuple[str, str, str, str, bool, bool]]) -> list[PathR
     return rules
 
 
+# {named context: paths below it} that rules of :mod:`.syntax_cii_special` gate on (see _scanner).
+GATES = {
+    "tt": ("TypeCode", "BasisAmount", "ExemptionReasonCode", "TaxPointDate", "DueDateTypeCode", "ExemptionReason"),
+    "prod": ("GlobalID", "OriginTradeCountry"),
+    "lagr": ("GrossPriceProductTradePrice/AppliedTradeAllowanceCharge",),
+    "lset": ("AdditionalReferencedDocument",),
+}
+
 _NAMED = {
     "prod": "PROD",
     "lagr": "LAGR",
@@ -111,6 +119,12 @@ def _scanner() -> Scanner:
             "date_string": Anchor(start=UDT + "DateTimeString"),
         }
     )
+    # Descendants that hand-written rules on a repeated context test for ("tt/BasisAmount"): such a
+    # rule then visits only the context nodes having one (usually none), not every line's.
+    for name, paths in GATES.items():
+        base = _anchors(_NAMED[name])[0]
+        for path in paths:
+            named[f"{name}/{path}"] = Anchor((*base.steps, *map(_clark, path.split("/"))), start=base.start)
     return Scanner(_compile(_parse_table()), classes=CLASSES, named=named)
 
 

@@ -44,6 +44,20 @@ def _count(el: Any, *tags: str) -> int:
     return sum(1 for _ in _kids(el, *tags))
 
 
+def _having(ctx: RuleContext, name: str, path: str) -> dict[Any, None]:
+    """The context nodes of ``named[name]`` that have a descendant at ``path`` (one of
+    :data:`~.syntax_cii.GATES`), in document order, collected by the same walk. A rule that can
+    only fail on such a node visits these instead of all of them."""
+    up = path.count("/") + 1
+
+    def context(el: Any) -> Any:
+        for _ in range(up):
+            el = el.getparent()
+        return el
+
+    return dict.fromkeys(context(el) for el in _scan(ctx).named[f"{name}/{path}"])
+
+
 def _values(el: Any, tag: str) -> list[str]:
     """String values of the ``ram:tag`` children (for general comparisons ``ram:tag = 'x'``)."""
     return [string_value(c) for c in el.iterchildren(RAM + tag)]
@@ -68,7 +82,7 @@ def _xs_boolean(el: Any) -> bool | None:
 )
 def cii_sr_046(ctx: RuleContext) -> Iterator[Any]:
     # not(ram:GlobalID) or (ram:GlobalID/@schemeID)
-    for prod in _scan(ctx).named["prod"]:
+    for prod in _having(ctx, "prod", "GlobalID"):
         ids = list(prod.iterchildren(RAM + "GlobalID"))
         if ids and all(i.get("schemeID") is None for i in ids):
             yield prod
@@ -79,8 +93,8 @@ def cii_sr_046(ctx: RuleContext) -> Iterator[Any]:
 )
 def cii_sr_090(ctx: RuleContext) -> Iterator[Any]:
     # not (ram:OriginTradeCountry) or (count(ram:OriginTradeCountry/ram:ID) =1)
-    for prod in _scan(ctx).named["prod"]:
-        if _has(prod, "OriginTradeCountry") and _count(prod, "OriginTradeCountry", "ID") != 1:
+    for prod in _having(ctx, "prod", "OriginTradeCountry"):
+        if _count(prod, "OriginTradeCountry", "ID") != 1:
             yield prod
 
 
@@ -93,7 +107,8 @@ def cii_sr_090(ctx: RuleContext) -> Iterator[Any]:
 def cii_sr_119(ctx: RuleContext) -> Iterator[Any]:
     # (G/A/ram:ChargeIndicator[udt:Indicator=false()] and G/A/ram:ActualAmount) or
     # (not(G/A/ram:ChargeIndicator) and not(G/A/ram:ActualAmount)), G/A the gross price allowance
-    for agreement in _scan(ctx).named["lagr"]:
+    # Without a gross price allowance (G/A) the test holds: only agreements with one can fail.
+    for agreement in _having(ctx, "lagr", "GrossPriceProductTradePrice/AppliedTradeAllowanceCharge"):
         acs = list(_kids(agreement, "GrossPriceProductTradePrice", "AppliedTradeAllowanceCharge"))
         indicators = [ci for ac in acs for ci in ac.iterchildren(RAM + "ChargeIndicator")]
         amounts = any(_has(ac, "ActualAmount") for ac in acs)
@@ -205,7 +220,7 @@ def cii_sr_476(ctx: RuleContext) -> Iterator[Any]:
 )
 def cii_sr_474(ctx: RuleContext) -> Iterator[Any]:
     # count(ram:AdditionalReferencedDocument[normalize-space(ram:TypeCode) = '130']) <= 1
-    for settlement in _scan(ctx).named["lset"]:
+    for settlement in _having(ctx, "lset", "AdditionalReferencedDocument"):
         if (
             sum(
                 1
@@ -389,16 +404,17 @@ def cii_dt_033(ctx: RuleContext) -> Iterator[Any]:
 @_cii_rule("CII-DT-037", FATAL, "TypeCode shall be 'VAT'", "TypeCode doit valoir 'VAT'")
 def cii_dt_037(ctx: RuleContext) -> Iterator[Any]:
     # not(ram:TypeCode) or (ram:TypeCode = 'VAT')
-    for tax in _scan(ctx).named["tt"]:
-        codes = _values(tax, "TypeCode")
-        if codes and "VAT" not in codes:
+    for tax in _having(ctx, "tt", "TypeCode"):
+        if "VAT" not in _values(tax, "TypeCode"):
             yield tax
+
+
 
 
 def _tt_rule(child: str, allowed: Callable[[Any], bool]) -> Callable[[RuleContext], Iterator[Any]]:
     def check(ctx: RuleContext) -> Iterator[Any]:
-        for tax in _scan(ctx).named["tt"]:
-            if _has(tax, child) and not allowed(tax):
+        for tax in _having(ctx, "tt", child):
+            if not allowed(tax):
                 yield tax
 
     return check
