@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("facturier.portal.urls")),
     path("", include("facturier.structures.urls")),
     path("", include("facturier.accounts.urls")),
+    path("", include("facturier.flows.portal.urls")),
 ]
 
 handler403 = "facturier.portal.views.errors.permission_denied"

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "facturier.accounts",
     "facturier.structures",
     "facturier.audit",
+    "facturier.invoices",
+    "facturier.flows",
+    "facturier.flows.portal",
+    "facturier.edi",
     "facturier.api",
     "facturier.portal",
 ]
@@ -237,6 +241,43 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Deposits (docs/deposits.md) -----------------------------------------------------------------
+# Limits default to domain.md §4.4; every one can be changed by an environment variable.
+FACTURIER_FLOW_MAX_BYTES = int(os.environ.get("FACTURIER_FLOW_MAX_BYTES", str(1024**3)))  # EDI flow: 1 GB
+# Portal batch deposits are capped lower than EDI flows (domain.md §4.4: XML batch ≤ 30 MB).
+FACTURIER_PORTAL_FLOW_MAX_BYTES = int(os.environ.get("FACTURIER_PORTAL_FLOW_MAX_BYTES", str(30 * 1024**2)))
+FACTURIER_API_FLOW_MAX_BYTES = int(os.environ.get("FACTURIER_API_FLOW_MAX_BYTES", str(30 * 1024**2)))
+FACTURIER_FLOW_MAX_ENTRY_BYTES = int(os.environ.get("FACTURIER_FLOW_MAX_ENTRY_BYTES", str(32 * 1024**2)))
+FACTURIER_FLOW_MAX_INVOICES = int(os.environ.get("FACTURIER_FLOW_MAX_INVOICES", "1000"))
+FACTURIER_FLOW_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("FACTURIER_FLOW_MAX_UNCOMPRESSED_BYTES", str(2 * 1024**3))
+)
+FACTURIER_FLOW_MAX_RATIO = int(os.environ.get("FACTURIER_FLOW_MAX_RATIO", "100"))
+FACTURIER_ATTACHMENT_MAX_BYTES = int(os.environ.get("FACTURIER_ATTACHMENT_MAX_BYTES", str(10 * 1024**2)))
+FACTURIER_ATTACHMENT_MAX_COUNT = int(os.environ.get("FACTURIER_ATTACHMENT_MAX_COUNT", "100"))
+# The invoice uniqueness key (facturier.einvoice.platform.KEY_PARTS names, comma-separated).
+FACTURIER_DUPLICATE_KEY = tuple(
+    part.strip()
+    for part in os.environ.get("FACTURIER_DUPLICATE_KEY", "supplier,number,document_type,year").split(",")
+    if part.strip()
+)
+# A flow whose processing has not shown progress for this long is re-queued by the sweeper.
+FACTURIER_FLOW_LEASE_SECONDS = int(os.environ.get("FACTURIER_FLOW_LEASE_SECONDS", "300"))
+# Test seam only (the worker-kill test): seconds slept before each invoice of a flow. Keep 0.
+FACTURIER_FLOW_TEST_DELAY_SECONDS = float(os.environ.get("FACTURIER_FLOW_TEST_DELAY_SECONDS", "0"))
+
+# --- EDI (docs/edi.md) ----------------------------------------------------------------------------
+# Partners' directories (inbox/outbox/rejects), the SFTP server's address and its host key.
+FACTURIER_EDI_ROOT = Path(os.environ.get("FACTURIER_EDI_ROOT") or DATA_DIR / "edi")
+FACTURIER_EDI_HOST = os.environ.get("FACTURIER_EDI_HOST", "127.0.0.1")
+FACTURIER_EDI_PORT = int(os.environ.get("FACTURIER_EDI_PORT", "2222"))
+FACTURIER_EDI_HOST_KEY = Path(os.environ.get("FACTURIER_EDI_HOST_KEY") or DATA_DIR / "edi_host_key")
+# A file dropped in a watched inbox is taken once unchanged for this long (or at once with a
+# "<name>.done" marker), so a half-written file is never ingested.
+FACTURIER_EDI_MIN_AGE_SECONDS = int(os.environ.get("FACTURIER_EDI_MIN_AGE_SECONDS", "10"))
+# Threads of the SFTP server that turn uploaded files into flows.
+FACTURIER_EDI_WORKERS = int(os.environ.get("FACTURIER_EDI_WORKERS", "2"))
 
 # --- Demo data ------------------------------------------------------------------------------------
 FACTURIER_DEMO = env_bool("FACTURIER_DEMO", True)

@@ -2,6 +2,9 @@
 decisions, spaces opened by a structure and users' subscriptions, and the manager operations
 (transfer of the principal-manager role, duplication of rights, merger by absorption).
 
+Opening and closing a structure's spaces is ``facturier.structures.services.structure_open_space``
+/ ``structure_close_space`` (both the manager's spaces page and the structure page call them).
+
 Every function takes the acting user explicitly, checks what that user may do, writes in one
 transaction and appends to the audit journal (STYLE.md §2, §3, §5). Audit entries about a structure
 carry ``structure_id`` (and ``structure_ids`` when several are involved) in their data: the
@@ -18,45 +21,17 @@ from django.utils.translation import gettext_lazy as _
 
 from facturier.audit.services import audit_log
 from facturier.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from facturier.structures.models import (
-    Attachment,
-    Role,
-    Service,
-    SpaceSubscription,
-    Structure,
-    StructureSpace,
-)
-from facturier.structures.spaces import MANAGER_SPACES, SPACES_WITHOUT_APPROVAL, Space, SpaceMode
+from facturier.structures.selectors import managed_structure_ids
+from facturier.structures.selectors import structure_open_spaces as open_spaces
+from facturier.structures.models import Attachment, Role, Service, SpaceSubscription, Structure
+from facturier.structures.services import check_subscribable as _check_subscribable
+from facturier.structures.services import require_manager
+from facturier.structures.spaces import NOT_SUBSCRIBABLE, SPACES_WITHOUT_APPROVAL, Space, SpaceMode
 
 from .emails import mail_user
 from .models import User
 
-MANAGER_ROLES = (Role.PRINCIPAL_MANAGER, Role.SECONDARY_MANAGER)
-# Spaces that are not opened or subscribed: Mon compte is everyone's, the manager space follows the role.
-NOT_SUBSCRIBABLE = frozenset({Space.MON_COMPTE}) | MANAGER_SPACES
 _ROLE_RANK = {Role.USER: 0, Role.SECONDARY_MANAGER: 1, Role.PRINCIPAL_MANAGER: 2}
-
-
-# --- who manages what --------------------------------------------------------------------------
-
-
-def managed_structure_ids(*, user: User, principal_only: bool = False) -> set[int]:
-    roles = (Role.PRINCIPAL_MANAGER,) if principal_only else MANAGER_ROLES
-    return set(
-        Attachment.objects.filter(user=user, status=Attachment.Status.VALIDATED, role__in=roles).values_list(
-            "structure_id", flat=True
-        )
-    )
-
-
-def _require_manager(actor: User, structure: Structure, *, principal: bool = False) -> None:
-    if structure.pk not in managed_structure_ids(user=actor, principal_only=principal):
-        if principal:
-            raise PermissionDenied(
-                _("Seul le gestionnaire principal de %(structure)s peut faire cette opération."),
-                structure=structure.name,
-            )
-        raise PermissionDenied(_("Vous ne gérez pas la structure %(structure)s."), structure=structure.name)
 
 
 def _valid_attachment(user: User, structure: Structure) -> Attachment | None:
@@ -121,7 +96,7 @@ def _decide_attachment(*, actor: User, attachment: Attachment, accept: bool, com
         attachment = Attachment.objects.select_for_update().select_related("structure", "user").get(
             pk=attachment.pk
         )
-        _require_manager(actor, attachment.structure)
+        require_manager(actor=actor, structure=attachment.structure)
         if attachment.status == target:
             return attachment  # replaying the decision is harmless
         if attachment.status != Attachment.Status.PENDING:
@@ -163,56 +138,6 @@ def attachment_refuse(*, actor: User, attachment: Attachment, comment: str) -> A
 # --- spaces ------------------------------------------------------------------------------------
 
 
-def _check_subscribable(space: Space | str) -> Space:
-    space = Space(space)
-    if space in NOT_SUBSCRIBABLE:
-        raise ValidationFailed(
-            _("L'espace %(space)s ne s'ouvre pas et ne s'abonne pas : il est toujours là pour qui y a droit."),
-            space=space.label,
-        )
-    return space
-
-
-def structure_space_open(*, actor: User, structure: Structure, space: Space | str) -> StructureSpace:
-    space = _check_subscribable(space)
-    _require_manager(actor, structure)
-    with transaction.atomic():
-        row, _created = StructureSpace.objects.select_for_update().get_or_create(
-            structure=structure, space=space, defaults={"is_open": True}
-        )
-        if not _created and row.is_open:
-            return row
-        row.is_open = True
-        row.save(update_fields=["is_open"])
-        audit_log(actor=actor, action="structure.space.opened", obj=structure,
-                  data={"structure_id": structure.pk, "space": space.value})
-    return row
-
-
-def structure_space_close(*, actor: User, structure: Structure, space: Space | str) -> StructureSpace:
-    """Close a space: its subscriptions stay recorded but give no access until it is reopened."""
-    space = _check_subscribable(space)
-    _require_manager(actor, structure)
-    with transaction.atomic():
-        row, _created = StructureSpace.objects.select_for_update().get_or_create(
-            structure=structure, space=space, defaults={"is_open": False}
-        )
-        if not _created and not row.is_open:
-            return row
-        row.is_open = False
-        row.save(update_fields=["is_open"])
-        audit_log(actor=actor, action="structure.space.closed", obj=structure,
-                  data={"structure_id": structure.pk, "space": space.value})
-    return row
-
-
-def open_spaces(*, structure: Structure) -> set[Space]:
-    return {
-        Space(value)
-        for value in StructureSpace.objects.filter(structure=structure, is_open=True).values_list("space", flat=True)
-    }
-
-
 def subscription_request(
     *, actor: User, structure: Structure, space: Space | str, mode: SpaceMode | str
 ) -> SpaceSubscription:
@@ -231,7 +156,7 @@ def subscription_request(
             structure=structure.name,
             space=space.label,
         )
-    automatic = space in SPACES_WITHOUT_APPROVAL or structure.pk in managed_structure_ids(user=actor)
+    automatic = space in SPACES_WITHOUT_APPROVAL or structure.pk in managed_structure_ids(actor=actor)
     status = SpaceSubscription.Status.ACTIVE if automatic else SpaceSubscription.Status.PENDING
     with transaction.atomic():
         subscription = (
@@ -266,7 +191,7 @@ def _decide_subscription(
         subscription = SpaceSubscription.objects.select_for_update().select_related("structure", "user").get(
             pk=subscription.pk
         )
-        _require_manager(actor, subscription.structure)
+        require_manager(actor=actor, structure=subscription.structure)
         if subscription.status == target:
             return subscription
         if subscription.status != SpaceSubscription.Status.PENDING:
@@ -317,7 +242,7 @@ def principal_manager_transfer(*, actor: User, structure: Structure, new_manager
     email = (new_manager_email or "").strip().lower()
     with transaction.atomic():
         Structure.objects.select_for_update().filter(pk=structure.pk).first()
-        _require_manager(actor, structure, principal=True)
+        require_manager(actor=actor, structure=structure, principal_only=True)
         new_manager = User.objects.filter(email=email, kind=User.Kind.PERSON).first()
         if new_manager is None:
             raise NotFound(_("Aucun compte n'a l'identifiant de connexion %(email)s."), email=email)
@@ -418,7 +343,7 @@ def rights_duplicate(
         raise ValidationFailed(_("Choisissez deux utilisateurs différents."))
     if target.is_technical or not target.is_active:
         raise ValidationFailed(_("Les droits ne se copient que vers un compte personnel actif."))
-    managed = managed_structure_ids(user=actor)
+    managed = managed_structure_ids(actor=actor)
     attachments = Attachment.objects.filter(user=source, status=Attachment.Status.VALIDATED).select_related(
         "structure"
     )

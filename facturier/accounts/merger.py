@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from facturier.audit.services import audit_log
 from facturier.core.errors import Conflict, ValidationFailed
 from facturier.structures.models import Attachment, Structure
+from facturier.structures.services import require_manager
 
 from .membership import (
     _active_subscriptions,
     _grant,
-    _require_manager,
     _valid_attachment,
     principal_manager_transfer,
 )
@@ -30,8 +30,8 @@ from .models import Merger, User
 
 def _require_merger_rights(actor: User, absorbing: Structure, absorbed: Structure) -> None:
     # Principal manager of both: the merger inactivates one and hands over the other's role.
-    _require_manager(actor, absorbing, principal=True)
-    _require_manager(actor, absorbed, principal=True)
+    require_manager(actor=actor, structure=absorbing, principal_only=True)
+    require_manager(actor=actor, structure=absorbed, principal_only=True)
 
 
 def merger_start(*, actor: User, absorbing: Structure, absorbed: Structure) -> Merger:

@@ -6,10 +6,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
 from facturier.audit.models import AuditEntry
+from facturier.structures import validators
 from facturier.structures.models import Attachment, SpaceSubscription, Structure
+from facturier.structures.selectors import managed_structure_ids
 
-from . import identifiers
-from .membership import managed_structure_ids
 from .models import Merger, User
 
 MIN_SEARCH = 3
@@ -40,7 +40,7 @@ def structure_search(*, query: str, limit: int = 20) -> QuerySet[Structure]:
     query = (query or "").strip()
     if len(query) < MIN_SEARCH:
         return Structure.objects.none()
-    compact = identifiers.normalise(query)
+    compact = validators.compact(query)
     return (
         Structure.objects.filter(status=Structure.Status.ACTIVE)
         .filter(Q(identifier__startswith=compact) | Q(name__icontains=query) | Q(label__icontains=query))
@@ -50,7 +50,7 @@ def structure_search(*, query: str, limit: int = 20) -> QuerySet[Structure]:
 
 
 def managed_structures(*, user: User, principal_only: bool = False) -> QuerySet[Structure]:
-    return Structure.objects.filter(pk__in=managed_structure_ids(user=user, principal_only=principal_only)).order_by(
+    return Structure.objects.filter(pk__in=managed_structure_ids(actor=user, principal_only=principal_only)).order_by(
         "name", "pk"
     )
 
@@ -58,7 +58,7 @@ def managed_structures(*, user: User, principal_only: bool = False) -> QuerySet[
 def pending_attachments(*, manager: User) -> QuerySet[Attachment]:
     return (
         Attachment.objects.filter(
-            structure_id__in=managed_structure_ids(user=manager), status=Attachment.Status.PENDING
+            structure_id__in=managed_structure_ids(actor=manager), status=Attachment.Status.PENDING
         )
         .select_related("user", "structure")
         .prefetch_related("services")
@@ -69,7 +69,7 @@ def pending_attachments(*, manager: User) -> QuerySet[Attachment]:
 def pending_subscriptions(*, manager: User) -> QuerySet[SpaceSubscription]:
     return (
         SpaceSubscription.objects.filter(
-            structure_id__in=managed_structure_ids(user=manager), status=SpaceSubscription.Status.PENDING
+            structure_id__in=managed_structure_ids(actor=manager), status=SpaceSubscription.Status.PENDING
         )
         .select_related("user", "structure")
         .order_by("requested_at", "pk")
@@ -79,7 +79,7 @@ def pending_subscriptions(*, manager: User) -> QuerySet[SpaceSubscription]:
 def structure_members(*, manager: User) -> QuerySet[Attachment]:
     """Every attachment (any status) to the structures the manager manages."""
     return (
-        Attachment.objects.filter(structure_id__in=managed_structure_ids(user=manager))
+        Attachment.objects.filter(structure_id__in=managed_structure_ids(actor=manager))
         .select_related("user", "structure")
         .prefetch_related("services")
         .order_by("structure__name", "user__email")
@@ -88,7 +88,7 @@ def structure_members(*, manager: User) -> QuerySet[Attachment]:
 
 def member_users(*, manager: User) -> QuerySet[User]:
     return User.objects.filter(
-        attachments__structure_id__in=managed_structure_ids(user=manager), kind=User.Kind.PERSON
+        attachments__structure_id__in=managed_structure_ids(actor=manager), kind=User.Kind.PERSON
     ).distinct().order_by("email")
 
 
@@ -98,7 +98,7 @@ def manager_history(*, manager: User, limit: int = 200) -> list[AuditEntry]:
     Filtered in Python: the structure ids sit in the entries' JSON data, and SQLite has no JSON
     ``contains`` lookup. The action filter keeps the scan to membership entries.
     """
-    ids = managed_structure_ids(user=manager)
+    ids = managed_structure_ids(actor=manager)
     if not ids:
         return []
     found: list[AuditEntry] = []
@@ -117,7 +117,7 @@ def manager_history(*, manager: User, limit: int = 200) -> list[AuditEntry]:
 
 
 def mergers_for(*, manager: User) -> QuerySet[Merger]:
-    ids = managed_structure_ids(user=manager)
+    ids = managed_structure_ids(actor=manager)
     return (
         Merger.objects.filter(Q(absorbing_id__in=ids) | Q(absorbed_id__in=ids))
         .select_related("absorbing", "absorbed", "final_manager")

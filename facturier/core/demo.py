@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from oauth2_provider.models import get_application_model
 
@@ -242,6 +243,11 @@ def load_demo() -> list[tuple[str, str, str]]:
                 "validated_by": manager,
             },
         )
+    # Au Diapason's technical account is also an EDI partner (SFTP, watched inbox): docs/edi.md.
+    from facturier.edi.partners import edi_partner_open
+
+    tech_account = TechnicalAccount.objects.get(user__email=TECH_LOGIN)
+    edi_partner_open(actor=None, technical_account=tech_account, code="DIA001")
     return logins
 
 
@@ -277,6 +283,7 @@ def banner(logins: list[tuple[str, str, str]], *, base_url: str) -> str:
         "                  both connected to the demo application (« Raccordement EDI & API »)",
         f"  health check:   GET {base_url}/cpro/transverses/v1/health-check",
         f"  API docs:       {base_url}/api/docs/",
+        f"  SFTP (EDI):     sftp -P {settings.FACTURIER_EDI_PORT} {TECH_LOGIN}@{settings.FACTURIER_EDI_HOST}  (docs/edi.md)",
         "",
         f"Public directory of recipients: {base_url}/annuaire/",
         "",

@@ -7,13 +7,11 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 
 from facturier.accounts.models import User
-from facturier.structures.models import Attachment, Role, SpaceSubscription, StructureSpace
+from facturier.structures.models import Attachment, SpaceSubscription, StructureSpace
+from facturier.structures.selectors import MANAGER_ROLES
 from facturier.structures.spaces import MANAGER_SPACES, Space, SpaceMode
 
 from .spaces import ALWAYS_VISIBLE
-
-MANAGER_ROLES = (Role.PRINCIPAL_MANAGER, Role.SECONDARY_MANAGER)
-
 
 @dataclass(frozen=True)
 class SpaceGrant:
@@ -103,15 +101,6 @@ def portal_access_for(*, user: User | None) -> PortalAccess:
         grants={space: tuple(items) for space, items in grants.items()},
         authenticated=True,
         two_factor_required_by=tuple(two_factor),
-    )
-
-
-def user_attachments(*, user: User) -> QuerySet[Attachment]:
-    return (
-        Attachment.objects.filter(user=user)
-        .select_related("structure")
-        .prefetch_related("services")
-        .order_by("structure__name", "pk")
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiConnection, Structure, TechnicalAccount
-from .spaces import Space
+from .spaces import NOT_SUBSCRIBABLE, Space
 
 
 class DirectorySearchForm(forms.Form):
@@ -90,6 +90,21 @@ class ServiceForm(forms.Form):
     )
 
 
+class ServiceEditForm(forms.Form):
+    """A service's name, validity dates and parameters; its code never changes (invoices refer to it)."""
+
+    name = forms.CharField(label=_("Nom"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    valid_from = forms.DateField(
+        label=_("Début de validité"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_until = forms.DateField(
+        label=_("Fin de validité"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    commitment_required = forms.BooleanField(label=_("Numéro d'engagement obligatoire"), required=False)
+    payment_status_reported = forms.BooleanField(label=_("Statut de mise en paiement remonté"), required=False)
+
+
 class BankAccountForm(forms.Form):
     name = forms.CharField(label=_("Intitulé"), max_length=100)
     iban = forms.CharField(label=_("IBAN"), max_length=42)
@@ -111,4 +126,7 @@ class MandateForm(forms.Form):
 
 
 class SpaceForm(forms.Form):
-    space = forms.ChoiceField(label=_("Espace"), choices=Space.choices)
+    # Mon compte and the manager space are always there: a structure opens or closes the others.
+    space = forms.ChoiceField(
+        label=_("Espace"), choices=[(space.value, space.label) for space in Space if space not in NOT_SUBSCRIBABLE]
+    )

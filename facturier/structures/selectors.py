@@ -23,6 +23,7 @@ from .models import (
     Service,
     SpaceSubscription,
     Structure,
+    StructureSpace,
     TechnicalAccount,
 )
 from .spaces import MANAGER_SPACES, Space, SpaceMode
@@ -41,7 +42,11 @@ def actor_structure_ids(
     *, actor: User | None, space: Space | None = None, modification: bool = False
 ) -> set[int]:
     """Structures ``actor`` is validly attached to (through ``space`` if given, in modification
-    mode if asked). Inactive structures are included: their data stay readable."""
+    mode if asked). Inactive structures are included: their data stay readable.
+
+    Through a space, a structure that closed it (``StructureSpace.is_open=False``) gives nothing,
+    to a technical account of its own as to a subscriber (same rule as the portal's
+    ``portal_access_for``); a structure with no row for the space has not closed it."""
     if actor is None or not actor.is_authenticated:
         return set()
     attachments = Attachment.objects.filter(user=actor, status=Attachment.Status.VALIDATED)
@@ -63,6 +68,12 @@ def actor_structure_ids(
     own = _technical_structure_id(actor)
     if own is not None:
         ids.add(own)
+    if space is not None and Space(space) not in MANAGER_SPACES:
+        ids -= set(
+            StructureSpace.objects.filter(structure_id__in=ids, space=space, is_open=False).values_list(
+                "structure_id", flat=True
+            )
+        )
     return ids
 
 
@@ -75,6 +86,14 @@ def managed_structure_ids(*, actor: User, principal_only: bool = False) -> set[i
             "structure_id", flat=True
         )
     )
+
+
+def structure_open_spaces(*, structure: Structure) -> set[Space]:
+    """The spaces ``structure`` has opened (a row with ``is_open``): users may subscribe to them."""
+    return {
+        Space(value)
+        for value in StructureSpace.objects.filter(structure=structure, is_open=True).values_list("space", flat=True)
+    }
 
 
 def structure_list_visible(*, actor: User | None, restrict_private: bool = True) -> QuerySet[Structure]:
@@ -106,8 +125,9 @@ def service_list(*, structure: Structure) -> QuerySet[Service]:
 
 
 def bank_account_list_valid(*, actor: User, structure_id: int) -> QuerySet[BankAccount]:
-    """A structure's valid bank details, only for users attached to it (they are private)."""
-    if structure_id not in actor_structure_ids(actor=actor):
+    """A structure's valid bank details, only for its users who issue its invoices (« Factures
+    émises »: the supplier picks them on an invoice); they are private."""
+    if structure_id not in actor_structure_ids(actor=actor, space=Space.FACTURES_EMISES):
         return BankAccount.objects.none()
     return BankAccount.objects.filter(structure_id=structure_id, is_active=True)
 

@@ -25,6 +25,9 @@ class SpaceMode(models.TextChoices):
 SPACES_WITHOUT_APPROVAL = frozenset({Space.MON_COMPTE, Space.FACTURES_EMISES})
 # Spaces reserved to principal and secondary managers.
 MANAGER_SPACES = frozenset({Space.GESTIONNAIRE})
+# Spaces a structure neither opens nor closes and nobody subscribes to: Mon compte is everyone's,
+# the manager space follows the role.
+NOT_SUBSCRIBABLE = frozenset({Space.MON_COMPTE}) | MANAGER_SPACES
 
 # Numeric space ids of the API (``espaceFo``, ``idEspaceFo``, ``codeEspace``; api.md T23, S6).
 # Chorus Pro's own numbering is not published (domain.md §3.5: example 7); these are ours, stable.

@@ -41,5 +41,10 @@ urlpatterns = [
     path("raccordement/developpeur/", views.ApplicationListView.as_view(), name="applications"),
     path("gestionnaire/structures/", views.ManagedStructureListView.as_view(), name="manage_list"),
     path("gestionnaire/structures/<int:pk>/", views.ManagedStructureView.as_view(), name="manage_detail"),
+    path(
+        "gestionnaire/structures/<int:pk>/services/<int:service_pk>/",
+        views.ServiceEditView.as_view(),
+        name="service_edit",
+    ),
     path("gestionnaire/documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
 ]

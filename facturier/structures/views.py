@@ -426,26 +426,18 @@ class ManagedStructureView(SpaceViewMixin, TemplateView):
         )
 
     def do_open_space(self, request: HttpRequest, structure: Structure) -> None:
-        form = forms.SpaceForm(request.POST)
-        if form.is_valid():
-            _run(
-                request,
-                lambda: services.structure_open_space(
-                    actor=request.user, structure=structure, space=Space(form.cleaned_data["space"])
-                ),
-                str(_("Espace ouvert.")),
-            )
+        self._set_space(request, structure, services.structure_open_space, str(_("Espace ouvert.")))
 
     def do_close_space(self, request: HttpRequest, structure: Structure) -> None:
+        self._set_space(request, structure, services.structure_close_space, str(_("Espace fermé.")))
+
+    def _set_space(self, request: HttpRequest, structure: Structure, service: Callable[..., Any], done: str) -> None:
         form = forms.SpaceForm(request.POST)
-        if form.is_valid():
-            _run(
-                request,
-                lambda: services.structure_close_space(
-                    actor=request.user, structure=structure, space=Space(form.cleaned_data["space"])
-                ),
-                str(_("Espace fermé.")),
-            )
+        if not form.is_valid():
+            _form_errors(request, form)
+            return
+        space = Space(form.cleaned_data["space"])
+        _run(request, lambda: service(actor=request.user, structure=structure, space=space), done)
 
     def do_inactivate(self, request: HttpRequest, structure: Structure) -> None:
         _run(
@@ -460,6 +452,49 @@ class ManagedStructureView(SpaceViewMixin, TemplateView):
             lambda: services.structure_activate(actor=request.user, structure=structure),
             str(_("Structure réactivée.")),
         )
+
+
+class ServiceEditView(SpaceViewMixin, TemplateView):
+    """One service of a managed structure: its name, validity dates and parameters."""
+
+    space = Space.GESTIONNAIRE
+    requires_modification = True
+    template_name = "structures/service_edit.html"
+
+    def get_service(self) -> Service:
+        return get_object_or_404(
+            Service.objects.select_related("structure"),
+            pk=self.kwargs["service_pk"],
+            structure_id=self.kwargs["pk"],
+            structure_id__in=self.space_structure_ids(),
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        service = self.get_service()
+        initial = {name: getattr(service, name) for name in forms.ServiceEditForm.base_fields}
+        context.update(
+            {
+                "title": _("Service %(code)s") % {"code": service.code},
+                "service": service,
+                "structure": service.structure,
+                "form": kwargs.get("form") or forms.ServiceEditForm(initial=initial),
+            }
+        )
+        return context
+
+    def post(self, request: HttpRequest, pk: int, service_pk: int) -> HttpResponseBase:
+        service = self.get_service()
+        form = forms.ServiceEditForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        if _run(
+            request,
+            lambda: services.service_update(actor=request.user, service=service, **form.cleaned_data),
+            str(_("Service mis à jour.")),
+        ):
+            return HttpResponseRedirect(reverse("structures:manage_detail", args=[service.structure_id]))
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class DocumentDownloadView(SpaceViewMixin, View):

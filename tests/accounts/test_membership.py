@@ -11,8 +11,6 @@ from facturier.accounts.membership import (
     attachment_refuse,
     attachment_request,
     attachment_validate,
-    structure_space_close,
-    structure_space_open,
     subscription_approve,
     subscription_refuse,
     subscription_request,
@@ -23,6 +21,7 @@ from facturier.audit.models import AuditEntry
 from facturier.core.errors import Conflict, PermissionDenied, ValidationFailed
 from facturier.portal.selectors import portal_access_for
 from facturier.structures.models import Attachment, Role, SpaceSubscription, Structure
+from facturier.structures.services import structure_close_space, structure_open_space
 from facturier.structures.spaces import Space, SpaceMode
 from tests.factories import AttachmentFactory, ServiceFactory, StructureFactory, UserFactory
 
@@ -168,15 +167,15 @@ def test_closing_a_space_removes_access_until_reopened(structure: Structure, man
     subscription_request(actor=member, structure=structure, space=Space.FACTURES_EMISES, mode="CONSULTATION")
     assert portal_access_for(user=member).can_see(Space.FACTURES_EMISES)
     with pytest.raises(PermissionDenied):
-        structure_space_close(actor=member, structure=structure, space=Space.FACTURES_EMISES)
-    structure_space_close(actor=manager, structure=structure, space=Space.FACTURES_EMISES)
+        structure_close_space(actor=member, structure=structure, space=Space.FACTURES_EMISES)
+    structure_close_space(actor=manager, structure=structure, space=Space.FACTURES_EMISES)
     assert not portal_access_for(user=member).can_see(Space.FACTURES_EMISES)
-    structure_space_open(actor=manager, structure=structure, space=Space.FACTURES_EMISES)
+    structure_open_space(actor=manager, structure=structure, space=Space.FACTURES_EMISES)
     assert portal_access_for(user=member).can_see(Space.FACTURES_EMISES)
     actions = AuditEntry.objects.filter(action__startswith="structure.space").values_list("action", flat=True)
     assert list(actions) == ["structure.space.closed", "structure.space.opened"]
     with pytest.raises(ValidationFailed):
-        structure_space_open(actor=manager, structure=structure, space=Space.MON_COMPTE)
+        structure_open_space(actor=manager, structure=structure, space=Space.MON_COMPTE)
 
 
 # --- pages ---

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,61 +20,16 @@ from django.core import mail  # noqa: E402
 
 from facturier.structures.models import Attachment, Role, Structure  # noqa: E402
 from facturier.structures.spaces import Space, SpaceMode  # noqa: E402
+from tests.browser import chromium, log_in, new_page  # noqa: E402, F401
 from tests.factories import (  # noqa: E402
-    PASSWORD,
     AttachmentFactory,
     StructureFactory,
     SubscriptionFactory,
     UserFactory,
     make_siret,
 )
-from tests.portal.test_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
-def new_page(chromium):  # type: ignore[no-untyped-def]
-    contexts = []
-    problems: list[str] = []
-
-    def make():  # type: ignore[no-untyped-def]
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert problems == []
-
-
-def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/connexion/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def test_register_request_attachment_and_validation(
@@ -105,7 +59,7 @@ def test_register_request_attachment_and_validation(
     page.get_by_label("Confirmation du mot de passe").fill("un-mot-de-passe-solide")
     page.get_by_role("button", name="M'inscrire").click()
     # A wrong SIRET: the refusal says exactly what to fix.
-    expect(page.get_by_text("Les 9 premiers chiffres (le SIREN) ne sont pas valides")).to_be_visible()
+    expect(page.get_by_text("Le SIREN 123456789 est invalide")).to_be_visible()
     page.screenshot(path=str(artifacts / "accounts-register-error.png"), full_page=True)
     page.get_by_label("Numéro d'identification").fill(siret)
     page.locator("#id_password1").fill("un-mot-de-passe-solide")

@@ -194,3 +194,30 @@ def test_an_inactive_connection_cannot_be_deactivated_twice_but_can_be_revalidat
 
 def test_application_model_is_ours() -> None:
     assert get_application_model()._meta.label == "api.Application"
+
+
+def test_principal_manager_is_mailed_15_days_before_a_technical_password_expires(
+    account: TechnicalAccount, principal: User, secondary: User, mailoutbox: list, django_capture_on_commit_callbacks
+) -> None:
+    from facturier.structures.tasks import warn_technical_passwords
+
+    changed = account.user.password_changed_at
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.technical_passwords_warn_expiry(now=changed + timedelta(days=408)) == 0  # 16 days left
+    assert mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.technical_passwords_warn_expiry(now=changed + timedelta(days=410)) == 1  # 14 days left
+    assert [mail.to for mail in mailoutbox] == [[principal.notification_email]]  # not the secondary manager
+    assert "api@diapason.test" in mailoutbox[0].subject and "Raccordement EDI & API" in mailoutbox[0].body
+    assert last_action().action == "technical_account.password_expiry_warned"
+    # Once per password: the daily job replays harmlessly; a reset password is warned about again later.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.technical_passwords_warn_expiry(now=changed + timedelta(days=411)) == 0
+        assert services.technical_passwords_warn_expiry(now=changed + timedelta(days=425)) == 0  # expired
+    services.technical_account_reset_password(actor=principal, technical_account=account, password=STRONG + "!")
+    account.refresh_from_db()
+    again = account.user.password_changed_at + timedelta(days=420)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.technical_passwords_warn_expiry(now=again) == 1
+    assert len(mailoutbox) == 2
+    assert warn_technical_passwords.name == "structures.warn_technical_passwords"

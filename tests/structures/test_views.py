@@ -163,3 +163,30 @@ def test_manager_page_of_another_structure_is_a_404(client: Client, principal: U
     client.force_login(principal)
     other = StructureFactory()
     assert client.get(reverse("structures:manage_detail", args=[other.pk])).status_code == 404
+
+
+def test_a_manager_edits_a_service(client: Client, structure: Structure, secondary: User) -> None:
+    service = ServiceFactory(structure=structure, code="ACHATS", name="Achats")
+    client.force_login(secondary)
+    detail = client.get(reverse("structures:manage_detail", args=[structure.pk])).content.decode()
+    url = reverse("structures:service_edit", args=[structure.pk, service.pk])
+    assert url in detail
+    assert 'value="Achats"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"name": "Achats publics", "valid_from": "2025-01-01", "valid_until": "2025-12-31",
+         "commitment_required": "on", "payment_status_reported": ""},
+    )
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert (service.name, service.commitment_required, service.payment_status_reported) == (
+        "Achats publics", True, False
+    )
+    # A refusal says what to fix and changes nothing.
+    body = client.post(url, {"name": "Achats", "valid_from": "2025-12-31", "valid_until": "2025-01-01"}, follow=True)
+    assert "précède sa date de début" in body.content.decode()
+    service.refresh_from_db()
+    assert service.name == "Achats publics"
+    # Another structure's service is not reachable through this structure's URL.
+    foreign = ServiceFactory(code="AUTRE")
+    assert client.get(reverse("structures:service_edit", args=[structure.pk, foreign.pk])).status_code == 404

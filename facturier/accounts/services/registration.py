@@ -7,6 +7,7 @@ whose principal manager the user becomes, or files an attachment request to the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +22,10 @@ from django.utils.translation import gettext_lazy as _
 
 from facturier.audit.services import audit_log
 from facturier.core.errors import Conflict, ValidationFailed
+from facturier.structures import validators
 from facturier.structures.models import Attachment, IdentifierType, Role, SpaceSubscription, Structure, StructureSpace
 from facturier.structures.spaces import Space, SpaceMode
 
-from .. import identifiers
 from ..emails import mail_user
 from ..models import Registration, User
 
@@ -56,26 +57,20 @@ def registration_errors(data: RegistrationData) -> dict[str, str]:
     """Every problem with the data, by field, each message saying what to fix (empty when valid)."""
     errors: dict[str, Any] = {}
     kind = data.identifier_type
-    identifier = identifiers.normalise(data.identifier)
-    vat = identifiers.normalise(data.vat_number)
+    identifier = validators.compact(data.identifier)
+    vat = validators.compact(data.vat_number)
     if kind not in IdentifierType.values:
         errors["identifier_type"] = _("Choisissez un type d'identifiant dans la liste.")
     elif not identifier:
         errors["identifier"] = _("Indiquez le numéro d'identification de la structure.")
-    elif kind == IdentifierType.SIRET:
-        problem = identifiers.siret_error(identifier)
+    else:
+        problem = _first_error(lambda: validators.validate_identifier(kind, identifier))
         if problem:
             errors["identifier"] = problem
-        elif vat:
-            problem = identifiers.french_vat_error(vat, siren=identifier[:9])
+        elif kind == IdentifierType.SIRET and vat:
+            problem = _first_error(lambda: validators.validate_french_vat(vat, siren=identifier[:9]))
             if problem:
                 errors["vat_number"] = problem
-    elif kind == IdentifierType.UE_HORS_FRANCE:
-        problem = identifiers.eu_vat_error(identifier)
-        if problem:
-            errors["identifier"] = problem
-    elif len(identifier) > 80 or not identifier.isalnum():
-        errors["identifier"] = _("L'identifiant ne contient que des lettres et des chiffres (80 au plus).")
     # An account still waiting for its confirmation may register again: it gets a new link.
     if User.objects.filter(email=data.email.strip().lower()).exclude(
         registration__status=Registration.Status.PENDING
@@ -95,9 +90,18 @@ def registration_errors(data: RegistrationData) -> dict[str, str]:
     return {field: str(message) for field, message in errors.items()}
 
 
+def _first_error(check: Callable[[], object]) -> str | None:
+    """The message of the structures validator's refusal (it says exactly what to fix), or None."""
+    try:
+        check()
+    except ValidationError as error:
+        return error.messages[0]
+    return None
+
+
 def existing_structure(*, identifier_type: str, identifier: str) -> Structure | None:
     return Structure.objects.filter(
-        identifier_type=identifier_type, identifier=identifiers.normalise(identifier)
+        identifier_type=identifier_type, identifier=validators.compact(identifier)
     ).first()
 
 
@@ -110,8 +114,8 @@ def registration_submit(*, actor: User | None, data: RegistrationData, base_url:
     errors = registration_errors(data)
     if errors:
         raise ValidationFailed(_("L'inscription contient des erreurs : corrigez les champs signalés."), details=errors)
-    identifier = identifiers.normalise(data.identifier)
-    vat = identifiers.normalise(data.vat_number)
+    identifier = validators.compact(data.identifier)
+    vat = validators.compact(data.vat_number)
     if data.identifier_type == IdentifierType.UE_HORS_FRANCE:
         vat = identifier
     language = data.language if data.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE

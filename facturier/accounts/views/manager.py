@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from facturier.portal.access import SpaceViewMixin
 from facturier.structures.models import Attachment, Role, SpaceSubscription, Structure
+from facturier.structures.services import structure_close_space, structure_open_space
 from facturier.structures.spaces import Space, SpaceMode
 
 from ..forms import (
@@ -34,8 +35,6 @@ from ..membership import (
     open_spaces,
     principal_manager_transfer,
     rights_duplicate,
-    structure_space_close,
-    structure_space_open,
     subscription_approve,
     subscription_refuse,
 )
@@ -131,9 +130,9 @@ class SpacesView(ManagerPage, TemplateView):
         except ValueError as error:
             raise Http404 from error
         if request.POST.get("action") == "open":
-            service = lambda: structure_space_open(actor=request.user, structure=structure, space=space)  # noqa: E731
+            service = lambda: structure_open_space(actor=request.user, structure=structure, space=space)  # noqa: E731
         else:
-            service = lambda: structure_space_close(actor=request.user, structure=structure, space=space)  # noqa: E731
+            service = lambda: structure_close_space(actor=request.user, structure=structure, space=space)  # noqa: E731
         if call_service(request, None, service)[0]:
             messages.success(request, gettext("Les espaces de la structure sont à jour."))
         return HttpResponseRedirect(reverse("accounts:manager_spaces"))

@@ -6,8 +6,17 @@ operation; facturier/api/views.py explains how to write the view.
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from . import views
 
 app_name = "factures"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("deposer/flux", views.DeposerFluxFacture.as_view(), name="deposerFluxFacture"),
+    path(
+        "rechercher/fournisseur",
+        views.RechercherFactureParFournisseur.as_view(),
+        name="rechercherFactureParFournisseur",
+    ),
+]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import flows, references, views
 
 app_name = "transverses"
 
@@ -55,4 +55,17 @@ urlpatterns: list[URLPattern] = [
         views.RecupererTypeIdentifiantStructure.as_view(),
         name="recupererTypeIdentifiantStructure",
     ),
+    path("consulterCR", flows.ConsulterCR.as_view(), name="consulterCR"),
+    path("consulterCRDetaille", flows.ConsulterCRDetaille.as_view(), name="consulterCRDetaille"),
+    path("recuperer/devises", references.RecupererDevises.as_view(), name="recupererDevises"),
+    path("recuperer/pays", references.RecupererPays.as_view(), name="recupererPays"),
+    path("recuperer/tauxtva", references.RecupererTauxTva.as_view(), name="recupererTauxTva"),
+    path(
+        "recuperer/motifs/exonerationtva",
+        references.RecupererMotifsExonerationTva.as_view(),
+        name="recupererMotifsExonerationTva",
+    ),
+    path("recuperer/modedepot", references.RecupererModesDepot.as_view(), name="recupererModesDepot"),
+    path("recuperer/modereglements", references.RecupererModesReglement.as_view(), name="recupererModesReglement"),
+    path("recuperer/formatflux", references.RecupererFormatFlux.as_view(), name="recupererFormatFlux"),
 ]

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from facturier.api.pagination import PageRequest, paginate
 from facturier.api.structures.rows import structure_designation
 from facturier.api.views import ChorusAPIView
-from facturier.core.errors import ValidationFailed
+from facturier.core.errors import PermissionDenied, ValidationFailed
 from facturier.structures import validators
 from facturier.structures.directory import directory_zip
 from facturier.structures.errors import StructureNotFound
@@ -260,8 +260,17 @@ class RecupererCoordonneesBancairesValides(ChorusAPIView):
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         if not data.get("idStructure"):
             raise ValidationFailed(details={"idStructure": [str(REQUIRED)]})
-        if structure_get_attached(actor=request.user, structure_id=data["idStructure"]) is None:
+        structure = structure_get_attached(actor=request.user, structure_id=data["idStructure"])
+        if structure is None:
             raise StructureNotFound()
+        if structure.pk not in actor_structure_ids(actor=request.user, space=Space.FACTURES_EMISES):
+            raise PermissionDenied(
+                _(
+                    "Les coordonnées bancaires de %(name)s se lisent dans l'espace « Factures émises » : "
+                    "abonnez le compte à cet espace de la structure (ou demandez à son gestionnaire de l'ouvrir)."
+                ),
+                name=structure.name,
+            )
         queryset = bank_account_list_valid(actor=request.user, structure_id=data["idStructure"]).order_by(
             "name", "pk"
         )

@@ -22,7 +22,11 @@ where two contexts of one pattern overlap the earlier one declares ``shadows`` (
 then do not start on the same element).
 
 Named contexts (``Scanner.named``) collect their context nodes during the same walk, for the rules
-written by hand, and ``attr_watch`` lists the elements carrying some attributes anywhere.
+written by hand, and ``attr_watch`` lists the elements carrying some attributes anywhere. A named
+context may have several anchors (e.g. every tag of the code-list rules): its list then holds
+the elements any of them matches, each once, in document order. This is how the code-list rules
+(:mod:`.codes`) and the VAT facts (:mod:`.vat_ubl_facts`) get their elements from this one walk
+instead of walking the tree again.
 """
 
 from __future__ import annotations
@@ -37,7 +41,9 @@ __all__ = ["ABSENT", "MAX1", "ONE", "SOME", "Anchor", "PathRule", "Scan", "Scann
 
 ABSENT, MAX1, ONE, SOME = "absent", "max1", "one", "some"
 _ROOT = -1  # "up" value: the context is the document root
-_COUNT_ONLY, _ATTRS_ONLY, _NAMED_ONLY, _GENERAL = 1, 2, 3, 4  # what a _State does for its elements
+# What a _State does for its elements, as bit flags (``_State.mode``): count for the "at most
+# once" rules, look at attributes, collect named contexts, and the rarer rest (present/contexts).
+_COUNT, _ATTRS, _NAMED, _OTHER = 1, 2, 4, 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +106,7 @@ class Scanner:
         rules: Iterable[PathRule],
         *,
         classes: Mapping[str, Callable[[str], bool]] | None = None,
-        named: Mapping[str, Anchor] | None = None,
+        named: Mapping[str, Anchor | Iterable[Anchor]] | None = None,
         attr_watch: Iterable[str] = (),
     ) -> None:
         self.classes = dict(classes or {})
@@ -113,8 +119,11 @@ class Scanner:
         self._states: dict[tuple[_Node, ...], _State] = {}
         for rule in rules:
             self._add(rule)
-        for name, anchor in (named or {}).items():
-            self._anchor(anchor).named.append(name)
+        for name, anchors in (named or {}).items():
+            for anchor in (anchors,) if isinstance(anchors, Anchor) else anchors:
+                node = self._anchor(anchor)
+                if name not in node.named:
+                    node.named.append(name)
         self._start_names = {id(node): name for name, node in self.starts.items()}
 
     # -- compilation ------------------------------------------------------------------------------
@@ -264,18 +273,20 @@ class Scanner:
                 state[el] = st
             mode = st.mode
             if mode:
-                if mode == _COUNT_ONLY:  # the most frequent: "at most once" syntax rules
-                    for rid, up in st.counted:
-                        key = (rid, root if up == _ROOT else up_to(el, up))
-                        counts[key] = counts.get(key, 0) + 1
-                elif mode == _ATTRS_ONLY:
-                    if el.keys():  # most identifiers and amounts carry no attribute at all
-                        apply(st, el)
-                elif mode == _NAMED_ONLY:
-                    for name in st.named:
-                        named[name].append(el)
-                else:
+                if mode & _OTHER:  # rare: forbidden elements, ONE/SOME contexts
                     apply(st, el)
+                else:  # inline: no call, and no loop over empty action lists
+                    if mode & _COUNT:  # the most frequent: "at most once" syntax rules
+                        for rid, up in st.counted:
+                            key = (rid, root if up == _ROOT else up_to(el, up))
+                            counts[key] = counts.get(key, 0) + 1
+                    if mode & _NAMED:
+                        for name in st.named:
+                            named[name].append(el)
+                    if mode & _ATTRS and el.keys():  # most elements carry no attribute at all
+                        for key in el.keys():  # noqa: SIM118
+                            for rid, up in st.attrs.get(key, ()):
+                                hits.setdefault(rid, {})[up_to(el, up)] = None
             if watch:
                 for key in el.keys():  # noqa: SIM118
                     if key in watch:
@@ -306,19 +317,15 @@ class _State:
         self.present = [a for n in nodes for a in n.present]
         self.counted = [a for n in nodes for a in n.counted]
         self.contexts = [a for n in nodes for a in n.contexts]
-        self.named = [a for n in nodes for a in n.named]
+        # Each name once: an element matched by two anchors of one name is collected once.
+        self.named = list(dict.fromkeys(a for n in nodes for a in n.named))
         self.attrs: dict[str, list[tuple[str, int]]] = {}
         for n in nodes:
             for attr, rid, up in n.attrs:
                 self.attrs.setdefault(attr, []).append((rid, up))
-        other = bool(self.present or self.contexts)
-        if not (other or self.counted or self.named or self.attrs):
-            self.mode = 0
-        elif not (other or self.named or self.attrs):
-            self.mode = _COUNT_ONLY
-        elif not (other or self.counted or self.named):
-            self.mode = _ATTRS_ONLY
-        elif not (other or self.counted or self.attrs):
-            self.mode = _NAMED_ONLY
-        else:
-            self.mode = _GENERAL
+        self.mode = (
+            (_COUNT if self.counted else 0)
+            | (_ATTRS if self.attrs else 0)
+            | (_NAMED if self.named else 0)
+            | (_OTHER if self.present or self.contexts else 0)
+        )

@@ -9,8 +9,10 @@ BR-CL-06, UNTDID 2005 in UBL and UNTDID 2475 in CII by design (the CII list is t
 Factur-X codedb and in CEN), and BR-CL-10 in CII, which has no ``SEPA`` exception.
 
 The rule contexts are those of each artefact (XSLT match patterns: the element anywhere in the
-document, possibly with a parent or a predicate), so an element is found with one C-level
-``root.iter(*tags)`` and dispatched on its tag; each failing context element is one hit.
+document, possibly with a parent or a predicate). The elements of those tags are collected, in
+document order, by the walk that evaluates the syntax rules (the named context ``codes`` of
+:mod:`.syntax_ubl` / :mod:`.syntax_cii`, see :func:`code_tags`), so this pass does not walk the tree
+again; each is dispatched on its tag and parent's tag, and each failing context element is one hit.
 Where two contexts of the codes pattern overlap, the earlier one wins (Schematron): in CII,
 ``ram:ID[@schemeID]`` (BR-CL-11) takes ``ram:OriginTradeCountry/ram:ID`` from BR-CL-15.
 
@@ -307,6 +309,28 @@ def _cii_table() -> Table:
     }
 
 
+def code_tags(syntax: Syntax) -> tuple[str, ...]:
+    """The tags of the elements the code-list rules visit: the syntax rules' walk collects them
+    (named context ``codes``)."""
+    return tuple(_ubl_table() if syntax is UBL else _cii_table())
+
+
+@cache
+def _elements(syntax: Syntax) -> Callable[[RuleContext], list[Any]]:
+    """``ctx -> [elements of code_tags(syntax)]`` in document order, from the syntax rules' scan
+    (computed once per document, shared with them)."""
+    # Imported here, not at the top: the import order of the rule modules is the rule order.
+    if syntax is UBL:
+        from .syntax_ubl import _scan as scan
+    else:
+        from .syntax_cii import _scan as scan
+
+    def elements(ctx: RuleContext) -> list[Any]:
+        return scan(ctx).named["codes"]
+
+    return elements
+
+
 @cache
 def _dispatch(syntax: Syntax) -> dict[tuple[str, str | None], list[tuple[str, Check]]]:
     """``{(tag, parent tag): [(rule, check)]}``, the table entries whose parent matches, filled
@@ -315,7 +339,8 @@ def _dispatch(syntax: Syntax) -> dict[tuple[str, str | None], list[tuple[str, Ch
 
 
 def _scan(ctx: RuleContext) -> dict[str, list[Any]]:
-    """``{rule: [failing context elements]}`` for every BR-CL rule, from one C-level walk."""
+    """``{rule: [failing context elements]}`` for every BR-CL rule, over the elements that the
+    syntax rules' walk collected."""
     found: dict[str, list[Any]] | None = ctx.memo.get("codes.br-cl")
     if found is not None:
         return found
@@ -323,7 +348,7 @@ def _scan(ctx: RuleContext) -> dict[str, list[Any]]:
     dispatch = _dispatch(ctx.syntax)
     lists = _lists()
     found = {}
-    for el in ctx.root.iter(*table):
+    for el in _elements(ctx.syntax)(ctx):
         parent = el.getparent()
         key = (el.tag, None if parent is None else parent.tag)
         entries = dispatch.get(key)

@@ -129,7 +129,11 @@ def run_layer(doc: ParsedDocument, layer: Layer) -> LayerResult:
                     findings.append(Finding(c.id, c.severity, c.terms, location, line, c.fr, c.en))
             continue
         try:
-            hits = list(r.check(ctx))
+            hits = r.check(ctx)
+            # Most rules pass: a table rule returns its (often empty) tuple or list as is; only
+            # a generator is drained here, inside the ``try`` so that a crash midway is caught.
+            if hits.__class__ is not tuple and hits.__class__ is not list:
+                hits = tuple(hits)
         except Exception:  # a rule bug must not hide the other findings, nor crash a deposit
             log.exception("rule %s crashed", r.id)
             findings.append(
@@ -139,6 +143,8 @@ def run_layer(doc: ParsedDocument, layer: Layer) -> LayerResult:
                     f"Rule {r.id} could not be evaluated on this document.",
                 )
             )
+            continue
+        if not hits:
             continue
         for hit in hits:
             location, line = _locate(hit, paths, root)

@@ -107,7 +107,7 @@ _NAMED = {
 
 @cache
 def _scanner() -> Scanner:
-    named = {name: _anchors(key)[0] for name, key in _NAMED.items()}
+    named: dict[str, Anchor | tuple[Anchor, ...]] = {name: _anchors(key)[0] for name, key in _NAMED.items()}
     named.update(
         {
             "payment_means": Anchor(start=RAM + "SpecifiedTradeSettlementPaymentMeans"),
@@ -125,6 +125,10 @@ def _scanner() -> Scanner:
         base = _anchors(_NAMED[name])[0]
         for path in paths:
             named[f"{name}/{path}"] = Anchor((*base.steps, *map(_clark, path.split("/"))), start=base.start)
+    from .codes import code_tags  # here: the import order of the rule modules is the rule order
+
+    # The elements of the code-list rules (:mod:`.codes`), collected by this same walk.
+    named["codes"] = tuple(Anchor(start=tag) for tag in code_tags(Syntax.CII))
     return Scanner(_compile(_parse_table()), classes=CLASSES, named=named)
 
 

@@ -173,7 +173,16 @@ def _table() -> tuple[Scanner, dict[str, str]]:
                 f"{rule_id}: test {info.test!r} on {info.context!r} is neither a table shape nor hand-written"
             )
         rules.extend(parsed)
-    scanner = Scanner(rules, classes=_CLASSES, named=_NAMED, attr_watch=set(any_attr) | {"name"})
+    from .codes import code_tags  # here: the import order of the rule modules is the rule order
+
+    # The same walk collects the elements of the code-list rules and the VAT categories, for
+    # :mod:`.codes` and :mod:`.vat_ubl_facts`: one walk of the document for the three passes.
+    named: dict[str, Anchor | tuple[Anchor, ...]] = {
+        **_NAMED,
+        "codes": tuple(Anchor(start=tag) for tag in code_tags(UBL)),
+        "tax_categories": (Anchor(start=CAC + "TaxCategory"), Anchor(start=CAC + "ClassifiedTaxCategory")),
+    }
+    scanner = Scanner(rules, classes=_CLASSES, named=named, attr_watch=set(any_attr) | {"name"})
     return scanner, any_attr
 
 

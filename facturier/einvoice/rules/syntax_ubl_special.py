@@ -140,12 +140,26 @@ def _tax_scheme_ids(pts: Any) -> list[str]:
     return out
 
 
+def _party_tax_schemes(ctx: RuleContext, party_tag: str) -> list[tuple[list[str], int]]:
+    """(tax scheme ids, number of cbc:CompanyID) of each ``party_tag/cac:Party/cac:PartyTaxScheme``,
+    computed once per document for UBL-SR-12/13 (seller) and UBL-SR-18 (buyer)."""
+    key = "ubl.pts" + party_tag
+    found: list[tuple[list[str], int]] | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = [
+            (_tax_scheme_ids(pts), _count(pts, CBC + "CompanyID"))
+            for party in ctx.root.iterchildren(party_tag)
+            for p in party.iterchildren(CAC + "Party")
+            for pts in p.iterchildren(CAC + "PartyTaxScheme")
+        ]
+    return found
+
+
 def _vat_company_ids(ctx: RuleContext, party_tag: str, vat: bool) -> int:
     n = 0
-    for pts in _kids(ctx.root, party_tag, CAC + "Party", CAC + "PartyTaxScheme"):
-        schemes = _tax_scheme_ids(pts)
+    for schemes, company_ids in _party_tax_schemes(ctx, party_tag):
         if (vat and "VAT" in schemes) or (not vat and any(s != "VAT" for s in schemes)):
-            n += _count(pts, CBC + "CompanyID")
+            n += company_ids
     return n
 
 

@@ -20,6 +20,7 @@ from lxml.etree import _Element
 
 from ..findings import Syntax
 from ..values import string_value
+from .registry import RuleContext
 from .vat import AF, AG, CATEGORIES, Category, G, O, S, VatRuleSet, round2, xs_decimal, xs_double
 from .vat_ubl_facts import AC_KINDS, CAC, CBC, DOC_AC, LINE, SUB, Cat, Facts
 
@@ -355,7 +356,13 @@ def _checks(cat: Category) -> dict[int, Check]:
     return checks
 
 
-RULES = VatRuleSet(Syntax.UBL, lambda ctx: Facts(ctx.root, ctx.invoice))
+def _facts(ctx: RuleContext) -> Facts:
+    from .syntax_ubl import _scan  # here: the import order of the rule modules is the rule order
+
+    return Facts(ctx.root, ctx.invoice, _scan(ctx).named["tax_categories"])
+
+
+RULES = VatRuleSet(Syntax.UBL, _facts)
 for _cat in CATEGORIES:
     for _n, _check in _checks(_cat).items():
         RULES.add(_cat.rid(_n), _cat.code, _check)

@@ -3,7 +3,9 @@
 Every ``cac:TaxCategory`` / ``cac:ClassifiedTaxCategory`` becomes a :class:`Cat` holding what the
 official tests read from it, raw where the tests compare raw text (``cbc:ID = 'L'``), normalised
 where they normalise, and where it sits (which decides the rule contexts it matches). Amounts of
-lines and allowances/charges, and the parties' tax identifiers, come from the model.
+lines and allowances/charges, and the parties' tax identifiers, come from the model. The category
+elements come from the walk of the syntax rules (named context ``tax_categories`` of
+:mod:`.syntax_ubl`), which has visited every element anyway.
 """
 
 from __future__ import annotations
@@ -173,10 +175,14 @@ class Holder:
 class Facts:
     """Everything the UBL VAT-category rules read, collected once per document."""
 
-    def __init__(self, root: _Element, invoice: Any) -> None:
+    def __init__(self, root: _Element, invoice: Any, elements: list[_Element] | None = None) -> None:
+        """``elements``: the TaxCategory and ClassifiedTaxCategory elements in document order, when
+        the syntax rules' walk already collected them (else found with ``root.iter``)."""
         self.root = root
         self.invoice = invoice  # the hit of the rules whose context is the document
-        self.cats = cats = [Cat(el, root) for el in root.iter(_TC, _CTC)]
+        if elements is None:
+            elements = root.iter(_TC, _CTC)
+        self.cats = cats = [Cat(el, root) for el in elements]
         present: set[str] = set()
         for c in cats:
             present.update(c.ids)

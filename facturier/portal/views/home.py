@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from facturier.structures.selectors import attachment_list_for_user
+
 from ..access import must_enrol_two_factor, request_access
 from ..context_processors import space_url
-from ..selectors import user_attachments
 from ..spaces import DESCRIPTIONS
 
 
@@ -29,5 +30,5 @@ class HomeView(LoginRequiredMixin, TemplateView):
             {"label": space.label, "description": DESCRIPTIONS[space], "url": space_url(space)}
             for space in request_access(self.request).spaces()
         ]
-        context["attachments"] = user_attachments(user=self.request.user)
+        context["attachments"] = attachment_list_for_user(user=self.request.user)
         return context

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.views.generic import TemplateView
 
+from facturier.structures.selectors import attachment_list_for_user
 from facturier.structures.spaces import Space
 
 from ..access import SpaceViewMixin, request_access
 from ..context_processors import visible_pages
-from ..selectors import user_attachments, user_subscriptions
+from ..selectors import user_subscriptions
 from ..spaces import DESCRIPTIONS
 
 
@@ -40,6 +41,6 @@ class SpaceHomeView(SpaceViewMixin, TemplateView):
             }
         )
         if space == Space.MON_COMPTE:
-            context["attachments"] = user_attachments(user=self.request.user)
+            context["attachments"] = attachment_list_for_user(user=self.request.user)
             context["subscriptions"] = user_subscriptions(user=self.request.user)
         return context

@@ -6,10 +6,12 @@ Modules: ``structures`` (identity, parameters, status, spaces, services, bank de
 applications, API connections).
 """
 
+from ._common import require_manager
 from .documents import structure_add_document, structure_generate_mandate
 from .structures import (
     bank_account_add,
     bank_account_deactivate,
+    check_subscribable,
     service_activate,
     service_create,
     service_deactivate,
@@ -29,6 +31,7 @@ from .technical import (
     api_connection_validate,
     technical_account_create,
     technical_account_reset_password,
+    technical_passwords_warn_expiry,
 )
 
 __all__ = [
@@ -38,6 +41,8 @@ __all__ = [
     "api_connection_validate",
     "bank_account_add",
     "bank_account_deactivate",
+    "check_subscribable",
+    "require_manager",
     "service_activate",
     "service_create",
     "service_deactivate",
@@ -53,4 +58,5 @@ __all__ = [
     "structure_update",
     "technical_account_create",
     "technical_account_reset_password",
+    "technical_passwords_warn_expiry",
 ]

@@ -16,7 +16,7 @@ from facturier.core.errors import ValidationFailed
 from .. import validators
 from ..errors import ReservedServiceRefused, ServiceNotUsable, StructureInactive
 from ..models import BankAccount, Service, Structure, StructureSpace
-from ..spaces import Space
+from ..spaces import NOT_SUBSCRIBABLE, Space
 from ._common import checked, require_manager
 
 # What a manager may change with structure_update (identity fields are changed by a new SIRET).
@@ -114,20 +114,27 @@ def structure_require_active(*, structure: Structure) -> None:
         raise StructureInactive(name=structure.name)
 
 
-def _set_space(*, actor: User, structure: Structure, space: Space, is_open: bool) -> StructureSpace:
+def check_subscribable(space: Space | str) -> Space:
+    """Mon compte and the manager space are always there for whoever has the right: a structure
+    neither opens nor closes them, and nobody subscribes to them."""
     space = Space(space)
+    if space in NOT_SUBSCRIBABLE:
+        raise ValidationFailed(
+            _("L'espace %(space)s ne s'ouvre pas et ne s'abonne pas : il est toujours là pour qui y a droit."),
+            space=space.label,
+        )
+    return space
+
+
+def _set_space(*, actor: User, structure: Structure, space: Space | str, is_open: bool) -> StructureSpace:
+    space = check_subscribable(space)
     with transaction.atomic():
         require_manager(actor=actor, structure=structure)
-        if space in (Space.MON_COMPTE, Space.GESTIONNAIRE) and not is_open:
-            raise ValidationFailed(
-                _("L'espace « %(space)s » ne peut pas être fermé : il est toujours ouvert."),
-                space=space.label,
-            )
         row, created = StructureSpace.objects.select_for_update().get_or_create(
             structure=structure, space=space, defaults={"is_open": is_open}
         )
         if not created and row.is_open == is_open:
-            return row
+            return row  # replaying is harmless
         if not created:
             row.is_open = is_open
             row.save(update_fields=["is_open"])
@@ -135,16 +142,16 @@ def _set_space(*, actor: User, structure: Structure, space: Space, is_open: bool
             actor=actor,
             action="structure.space.opened" if is_open else "structure.space.closed",
             obj=structure,
-            data={"space": space.value},
+            data={"structure_id": structure.pk, "space": space.value},
         )
     return row
 
 
-def structure_open_space(*, actor: User, structure: Structure, space: Space) -> StructureSpace:
+def structure_open_space(*, actor: User, structure: Structure, space: Space | str) -> StructureSpace:
     return _set_space(actor=actor, structure=structure, space=space, is_open=True)
 
 
-def structure_close_space(*, actor: User, structure: Structure, space: Space) -> StructureSpace:
+def structure_close_space(*, actor: User, structure: Structure, space: Space | str) -> StructureSpace:
     """Close a space; users' subscriptions stay recorded but the space no longer opens for them."""
     return _set_space(actor=actor, structure=structure, space=space, is_open=False)
 

@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.generators import generate_client_id
 from oauth2_provider.models import get_application_model
 
+from facturier.accounts.emails import mail_user
 from facturier.accounts.models import User
 from facturier.accounts.services import user_set_password
+from facturier.audit.models import AuditEntry
 from facturier.audit.services import audit_log
 from facturier.core.errors import Conflict, PermissionDenied, ValidationFailed
 
-from ..models import ApiConnection, Structure, TechnicalAccount
+from ..models import ApiConnection, Attachment, Role, Structure, TechnicalAccount
 from ..selectors import actor_structure_ids
 from ..spaces import Space
 from ._common import field_errors, require_manager
@@ -227,3 +230,55 @@ def api_connection_deactivate(*, actor: User, connection: ApiConnection) -> ApiC
         to=ApiConnection.Status.INACTIVE,
         action="api.connection.deactivated",
     )
+
+
+def technical_passwords_warn_expiry(*, now: datetime | None = None) -> int:
+    """Warn the principal managers, by e-mail, of every technical password that expires within
+    ``TechnicalAccount.PASSWORD_WARNING_DAYS`` (15) days; return how many accounts were warned.
+
+    Run daily (``structures.warn_technical_passwords``). Each password is warned about once: the
+    journal entry ``technical_account.password_expiry_warned`` records the expiry it announced, so
+    a replay changes nothing, and a reset (new expiry) warns again 409 days later.
+    """
+    now = now or timezone.now()
+    horizon = now + timedelta(days=TechnicalAccount.PASSWORD_WARNING_DAYS)
+    lifetime = timedelta(days=TechnicalAccount.PASSWORD_LIFETIME_DAYS)
+    accounts = TechnicalAccount.objects.filter(
+        user__is_active=True,
+        user__password_changed_at__lte=horizon - lifetime,
+        user__password_changed_at__gt=now - lifetime,  # already expired: the API says so itself
+    ).select_related("user", "structure")
+    warned = 0
+    for account in accounts:
+        expires = account.password_expires_at.isoformat()
+        if AuditEntry.objects.for_object(account).filter(
+            action="technical_account.password_expiry_warned", data__expires_at=expires
+        ).exists():
+            continue
+        managers = User.objects.filter(
+            attachments__structure=account.structure,
+            attachments__status=Attachment.Status.VALIDATED,
+            attachments__role=Role.PRINCIPAL_MANAGER,
+            is_active=True,
+        )
+        with transaction.atomic():
+            for manager in managers:
+                mail_user(
+                    user=manager,
+                    subject=_("Le mot de passe du compte technique %(login)s expire le %(date)s"),
+                    subject_params={
+                        "login": account.user.email,
+                        "date": formats.date_format(account.password_expires_at, "SHORT_DATE_FORMAT"),
+                    },
+                    template="structures/emails/technical_password_expiry.txt",
+                    context={"account": account, "structure": account.structure},
+                )
+            audit_log(
+                actor=None,
+                action="technical_account.password_expiry_warned",
+                obj=account,
+                data={"structure_id": account.structure_id, "expires_at": expires,
+                      "managers": [manager.email for manager in managers]},
+            )
+        warned += 1
+    return warned

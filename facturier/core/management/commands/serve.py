@@ -1,6 +1,7 @@
 """Serve the portal and the API with gunicorn (a production-grade WSGI server), and run the
 single-machine background work next to it: the embedded periodic scheduler (tasks themselves run
-in-process after commit when no broker is configured)."""
+in-process after commit when no broker is configured) and the EDI SFTP server (``FACTURIER_EDI=0``
+disables it; address from ``FACTURIER_EDI_HOST``/``FACTURIER_EDI_PORT``, default 127.0.0.1:2222)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,13 @@ class Command(BaseCommand):
         if not no_scheduler and not settings.CELERY_BROKER_URL:
             # With a broker, `facturier scheduler` (celery beat) and `facturier worker` run apart.
             scheduler = subprocess.Popen([sys.executable, "-m", "facturier.cli", "scheduler", "--embedded"])
+        edi = None
+        if os.environ.get("FACTURIER_EDI", "1").strip().lower() not in {"0", "false", "no", "off"}:
+            # The scheduler (embedded or celery beat) polls the inboxes: the server does not --watch.
+            edi = subprocess.Popen([
+                sys.executable, "-m", "facturier.cli", "edi-server",
+                "--host", settings.FACTURIER_EDI_HOST, "--port", str(settings.FACTURIER_EDI_PORT),
+            ])
         self.stdout.write(f"facturier serving on http://{host}:{port}/ (Ctrl-C to stop)")
         try:
             _Gunicorn(
@@ -62,9 +70,10 @@ class Command(BaseCommand):
                 }
             ).run()
         finally:
-            if scheduler is not None and scheduler.poll() is None:
-                scheduler.send_signal(signal.SIGTERM)
-                try:
-                    scheduler.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    scheduler.kill()
+            for child in (scheduler, edi):
+                if child is not None and child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+                    try:
+                        child.wait(timeout=10)
+                    except subprocess.TimeoutExpired:
+                        child.kill()

@@ -1,0 +1,22 @@
+"""Celery tasks of flows: thin (STYLE.md §7)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from facturier.core.jobs import periodic
+
+from .services import flow_process, flow_sweep
+
+
+@shared_task(name="flows.process_flow")
+def process_flow(flow_id: int) -> str:
+    return flow_process(flow_id=flow_id).state
+
+
+@periodic(every=timedelta(minutes=1))
+@shared_task(name="flows.sweep_stuck_flows")
+def sweep_stuck_flows() -> list[int]:
+    return flow_sweep()
