@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("facturier.structures.urls")),
     path("", include("facturier.accounts.urls")),
     path("", include("facturier.flows.portal.urls")),
+    path("", include("facturier.invoices.portal.urls")),
 ]
 
 handler403 = "facturier.portal.views.errors.permission_denied"

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "facturier.invoices",
     "facturier.flows",
     "facturier.flows.portal",
+    "facturier.invoices.portal",
     "facturier.edi",
     "facturier.api",
     "facturier.portal",

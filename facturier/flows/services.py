@@ -224,7 +224,7 @@ def _allowed_supplier_ids(flow: Flow) -> set[int]:
     return ids
 
 
-def _finding(rule: str, terms: tuple[str, ...], fr: str, en: str, location: str = "", line: int | None = None) -> dict[str, Any]:
+def finding(rule: str, terms: tuple[str, ...], fr: str, en: str, location: str = "", line: int | None = None) -> dict[str, Any]:
     return {"rule": rule, "terms": list(terms), "location": location, "line": line, "message": {"fr": fr, "en": en}}
 
 
@@ -263,7 +263,7 @@ def _resolve_supplier(run: _Run, document: DocumentInvoice) -> tuple[Structure |
             if s.identifier[:9] in sirens and is_valid_siret(s.identifier)
         ]
     if not candidates:
-        return None, _finding(
+        return None, finding(
             "FR-DEP-02", ("BT-29", "BT-30", "BT-31"),
             "Le fournisseur (%s) n'est pas référencé sur la plateforme : identifiez le vendeur par le SIRET "
             "d'une structure inscrite (BT-29 ou BT-30, schéma 0009)." % (shown or "sans identifiant"),
@@ -274,7 +274,7 @@ def _resolve_supplier(run: _Run, document: DocumentInvoice) -> tuple[Structure |
         if structure.pk in run.allowed_supplier_ids:
             return structure, None, structure.identifier
     structure = candidates[0]
-    return None, _finding(
+    return None, finding(
         "FR-DEP-01", ("BT-29", "BT-30", "BT-31"),
         "Le fournisseur %s n'est pas une structure pour laquelle le déposant peut déposer des factures "
         "(il doit y être rattaché, ou en être le compte technique)." % structure.identifier,
@@ -283,8 +283,8 @@ def _resolve_supplier(run: _Run, document: DocumentInvoice) -> tuple[Structure |
     ), structure.identifier
 
 
-def _reader_error(error: ReportError) -> dict[str, Any]:
-    return _finding(error.code.upper(), (), error.message_fr, error.message_en)
+def reader_error(error: ReportError) -> dict[str, Any]:
+    return finding(error.code.upper(), (), error.message_fr, error.message_en)
 
 
 def _write_item(flow: Flow, index: int, name: str, **fields: Any) -> None:
@@ -302,13 +302,13 @@ def _integrate_entry(run: _Run, index: int, name: str, data: bytes) -> None:
         doc: ParsedDocument | None = read(data)
     except EInvoiceError as exc:
         _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE,
-                    errors=[_reader_error(ReportError.from_exception(exc))])
+                    errors=[reader_error(ReportError.from_exception(exc))])
         return
     except Exception:  # a reader bug on hostile input must not stop the flow
         logger.exception("reading entry %s of flow %s failed", index, flow.number)
         doc = None
     if doc is None:
-        _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE, errors=[_finding(
+        _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE, errors=[finding(
             "INTERNAL_ERROR", (), "Erreur interne lors de la lecture de la facture.",
             "Internal error while reading the invoice.")])
         return
@@ -326,15 +326,15 @@ def _integrate_entry(run: _Run, index: int, name: str, data: bytes) -> None:
     report = validate(data, file=name, platform=context)
     errors: list[dict[str, Any]] = []
     if report.error is not None:
-        errors.append(_reader_error(report.error))
+        errors.append(reader_error(report.error))
     for f in report.findings:
         if f.severity is Severity.FATAL:
-            errors.append(_finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line))
+            errors.append(finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line))
     if supplier_error is not None:
         errors.append(supplier_error)
     frame = billing_frame_of(document)
     if frame is None:
-        errors.append(_finding(
+        errors.append(finding(
             "FR-DEP-03", ("BT-23",),
             "Le cadre de facturation « %s » (BT-23) n'est pas accepté pour une facture : utilisez A1, A2, A9 ou A12."
             % subject.invoice.business_process.normalized,
@@ -380,19 +380,19 @@ def _integrate_entry(run: _Run, index: int, name: str, data: bytes) -> None:
                 flow=flow, index=index, entry_name=name[:255], outcome=FlowItem.Outcome.INTEGRE, invoice=invoice, **common
             )
     except _Duplicate as dup:
-        _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE, errors=[_finding(
+        _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE, errors=[finding(
             "FR-PLT-09", ("BT-1",),
             "Le numéro de facture « %s » a déjà été utilisé (identifiantFactureCPP %s)." % (number, dup.first),
             "The invoice number '%s' has already been used (identifiantFactureCPP %s)." % (number, dup.first),
         )], **common)
     except (ServiceNotUsable, StructureInactive) as exc:
-        _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE, errors=[_finding(
-            "FR-PLT-06", ("BT-10",), _in("fr", exc), _in("en", exc))], **common)
+        _write_item(flow, index, name, outcome=FlowItem.Outcome.REJETE, errors=[finding(
+            "FR-PLT-06", ("BT-10",), message_in("fr", exc), message_in("en", exc))], **common)
     except IntegrityError:
         logger.info("flow %s entry %s was integrated by another run", flow.number, index)
 
 
-def _in(lang: str, exc: Exception) -> str:
+def message_in(lang: str, exc: Exception) -> str:
     from django.utils import translation
 
     with translation.override(lang):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from facturier.core.errors import Conflict, DomainError, NotFound, ValidationFailed
@@ -44,3 +46,24 @@ class AttachmentTooLarge(DomainError):
     chorus_code = 20003
     libelle = "GDP_MSG_PIECE_JOINTE_TROP_VOLUMINEUSE"
     default_message = _("La pièce jointe dépasse la taille maximale de %(max)s Mo.")
+
+
+class InvoiceRejected(ValidationFailed):
+    """An entered invoice (``facturier.invoices.entry.invoice_submit``) is not valid: nothing was
+    stored. ``findings`` lists every error (rule, terms, location, line, message{fr,en}), the same
+    shape as a rejected flow invoice's errors; ``details["findings"]`` carries them to the API."""
+
+    code = "invoice.rejected"
+    chorus_code = 20013
+    libelle = "GDP_MSG_FACTURE_REJETEE"
+    default_message = _("La facture est rejetée (%(count)s erreur(s)) : %(first)s")
+
+    def __init__(self, findings: list[dict[str, Any]], **kwargs: Any) -> None:
+        from django.utils.translation import get_language
+
+        self.findings = list(findings)
+        lang = "en" if (get_language() or "fr").startswith("en") else "fr"
+        first = self.findings[0] if self.findings else {"rule": "", "message": {"fr": "", "en": ""}}
+        text = "%s : %s" % (first.get("rule", ""), first.get("message", {}).get(lang, ""))
+        details = kwargs.pop("details", None) or {"findings": self.findings}
+        super().__init__(details=details, count=len(self.findings), first=text, **kwargs)

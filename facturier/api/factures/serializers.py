@@ -126,3 +126,152 @@ class RechercherFactureParFournisseurOutput(ChorusResponseSerializer):
     pageCourante = serializers.IntegerField()
     pages = serializers.IntegerField()
     total = serializers.IntegerField()
+
+
+# --- F2 deposer/pdf -------------------------------------------------------------------------------
+
+PDF_FORMATS = ("PDF_NON_SIGNE", "PDF_SIGNE_PADES", "PDF_SIGNE_XADES")
+
+
+class DeposerPdfInput(ChorusSerializer):
+    absent_as_missing = ("idUtilisateurCourant", "formatDepot")
+
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True, help_text="Ignored.")
+    fichierFacture = serializers.CharField(trim_whitespace=False, help_text="The invoice PDF in base64 (≤ 10 MB).")
+    nomFichier = serializers.CharField(max_length=200, help_text="File name, with the .pdf extension.")
+    formatDepot = serializers.ChoiceField(choices=PDF_FORMATS, required=False, default="PDF_NON_SIGNE")
+
+
+class DeposerPdfOutput(ChorusResponseSerializer):
+    pieceJointeId = serializers.IntegerField(help_text="Use it as pieceJointePrincipaleId in soumettreFacture.")
+    numeroFacture = serializers.CharField(allow_null=True)
+    dateFacture = serializers.CharField(allow_null=True, help_text="YYYY-MM-DD.")
+    codeDestinataire = serializers.CharField(allow_null=True)
+    codeServiceExecutant = serializers.CharField(allow_null=True)
+    codeFournisseur = serializers.CharField(allow_null=True)
+    codeDeviseFacture = serializers.CharField(allow_null=True)
+    typeFacture = serializers.CharField(allow_null=True)
+    typeTva = serializers.CharField(allow_null=True)
+    numeroBonCommande = serializers.CharField(allow_null=True)
+    montantTtcAvantRemiseGlobalTTC = serializers.FloatField(allow_null=True)
+    montantAPayer = serializers.FloatField(allow_null=True)
+    montantHtTotal = serializers.FloatField(allow_null=True)
+    montantTVA = serializers.FloatField(allow_null=True)
+    sourcePreRemplissage = serializers.CharField(help_text="facturx, text, ocr or none (facturier extension).")
+    modePaiement = serializers.CharField(allow_null=True, help_text="VIREMENT, CHEQUE... (facturier extension).")
+
+
+# --- F3 soumettre ---------------------------------------------------------------------------------
+
+SUBMIT_MODES = ("SAISIE_API", "DEPOT_PDF_API", "DEPOT_PDF_SIGNE_API")
+
+
+class _Lenient(ChorusSerializer):
+    absent_as_missing = "__all__"
+
+
+def _num(**kwargs: object) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=25, decimal_places=6, required=False, allow_null=True,
+                                    coerce_to_string=False, **kwargs)
+
+
+class DestinataireSaisi(_Lenient):
+    codeDestinataire = serializers.CharField(max_length=80, help_text="Recipient SIRET.")
+    codeServiceExecutant = _text(max_length=100)
+
+
+class FournisseurSaisi(_Lenient):
+    idFournisseur = serializers.IntegerField(required=False, allow_null=True,
+                                             help_text="Supplier idStructureCPP (default: the technical account's).")
+    idServiceFournisseur = serializers.IntegerField(required=False, allow_null=True)
+    codeCoordonneesBancairesFournisseur = serializers.IntegerField(required=False, allow_null=True,
+                                                                   help_text="idCoordonneeBancaire (T11).")
+
+
+class CadreSaisi(_Lenient):
+    codeCadreFacturation = serializers.CharField(max_length=60, help_text="A1, A2, A9, A12 (short or long code).")
+    codeStructureValideur = _text()
+    codeServiceValideur = _text()
+
+
+class ReferencesSaisies(_Lenient):
+    deviseFacture = _text(max_length=3)
+    typeFacture = serializers.ChoiceField(choices=InvoiceType.values, required=False, allow_null=True, allow_blank=True)
+    typeTva = _text()
+    motifExonerationTva = _text(max_length=1024)
+    numeroMarche = _text(max_length=50)
+    numeroBonCommande = _text(max_length=50)
+    numeroFactureOrigine = _text(max_length=20)
+    modePaiement = _text()
+
+
+class LignePoste(_Lenient):
+    lignePosteNumero = serializers.IntegerField(required=False, allow_null=True)
+    lignePosteReference = _text(max_length=100)
+    lignePosteDenomination = serializers.CharField(max_length=512)
+    lignePosteQuantite = _num()
+    lignePosteUnite = _text(max_length=30)
+    lignePosteMontantUnitaireHT = _num()
+    lignePosteMontantRemiseHT = _num()
+    lignePosteTauxTva = _text()
+    lignePosteTauxTvaManuel = _num()
+
+
+class LigneTva(_Lenient):
+    ligneTvaTaux = _text()
+    ligneTvaTauxManuel = _num()
+    ligneTvaMontantBaseHtParTaux = _num()
+    ligneTvaMontantTvaParTaux = _num()
+
+
+class MontantTotal(_Lenient):
+    montantHtTotal = _num()
+    montantTVA = _num()
+    montantTtcTotal = _num()
+    montantRemiseGlobaleTTC = _num()
+    motifRemiseGlobaleTTC = _text(max_length=1024)
+    montantAPayer = _num()
+
+
+class PieceJointeComplementaire(_Lenient):
+    pieceJointeComplementaireDesignation = _text(max_length=100)
+    pieceJointeComplementaireType = _text(max_length=30)
+    pieceJointeComplementaireNumeroLigneFacture = serializers.IntegerField(required=False, allow_null=True)
+    pieceJointeComplementaireId = serializers.IntegerField()
+    pieceJointeComplementaireIdLiaison = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SoumettreFactureInput(ChorusSerializer):
+    absent_as_missing = (
+        "idUtilisateurCourant", "numeroFactureSaisi", "dateFacture", "dateEcheancePaiement", "fournisseur",
+        "references", "lignePoste", "ligneTva", "montantTotal", "pieceJointePrincipale",
+        "pieceJointeComplementaire", "commentaire", "cadreDeFacturation",
+    )
+
+    idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True, help_text="Ignored.")
+    modeDepot = serializers.ChoiceField(choices=SUBMIT_MODES)
+    numeroFactureSaisi = _text(max_length=20)
+    dateFacture = serializers.DateField(required=False, allow_null=True, help_text="YYYY-MM-DD (default: today).")
+    dateEcheancePaiement = serializers.DateField(required=False, allow_null=True)
+    destinataire = DestinataireSaisi()
+    fournisseur = FournisseurSaisi(required=False, allow_null=True)
+    cadreDeFacturation = CadreSaisi(required=False, allow_null=True)
+    references = ReferencesSaisies(required=False, allow_null=True)
+    lignePoste = LignePoste(many=True, required=False, allow_null=True)
+    ligneTva = LigneTva(many=True, required=False, allow_null=True)
+    montantTotal = MontantTotal(required=False, allow_null=True)
+    pieceJointePrincipale = serializers.JSONField(
+        required=False, allow_null=True,
+        help_text="An array of {pieceJointePrincipaleDesignation, pieceJointePrincipaleId}, or one such object.",
+    )
+    pieceJointeComplementaire = PieceJointeComplementaire(many=True, required=False, allow_null=True)
+    commentaire = _text(max_length=1024)
+
+
+class SoumettreFactureOutput(ChorusResponseSerializer):
+    identifiantFactureCPP = serializers.IntegerField()
+    numeroFacture = serializers.CharField()
+    identifiantStructure = serializers.CharField()
+    dateDepot = serializers.CharField(help_text="YYYY-MM-DD.")
+    statutFacture = serializers.CharField()
+    empreinteCertificatDepot = serializers.CharField()

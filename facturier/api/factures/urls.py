@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import entry, views
 
 app_name = "factures"
 
 urlpatterns: list[URLPattern] = [
     path("deposer/flux", views.DeposerFluxFacture.as_view(), name="deposerFluxFacture"),
+    path("deposer/pdf", entry.DeposerPDFFacture.as_view(), name="deposerPDFFacture"),
+    path("soumettre", entry.SoumettreFacture.as_view(), name="soumettreFacture"),
     path(
         "rechercher/fournisseur",
         views.RechercherFactureParFournisseur.as_view(),

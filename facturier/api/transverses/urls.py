@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import flows, references, views
+from . import attachments, flows, references, views
 
 app_name = "transverses"
 
@@ -55,6 +55,7 @@ urlpatterns: list[URLPattern] = [
         views.RecupererTypeIdentifiantStructure.as_view(),
         name="recupererTypeIdentifiantStructure",
     ),
+    path("ajouter/fichier", attachments.AjouterFichierDansSysteme.as_view(), name="ajouterFichierDansSysteme"),
     path("consulterCR", flows.ConsulterCR.as_view(), name="consulterCR"),
     path("consulterCRDetaille", flows.ConsulterCRDetaille.as_view(), name="consulterCRDetaille"),
     path("recuperer/devises", references.RecupererDevises.as_view(), name="recupererDevises"),
