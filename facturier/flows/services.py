@@ -352,8 +352,11 @@ def _integrate_entry(run: _Run, index: int, name: str, data: bytes) -> None:
     key = tuple((part, KEY_PARTS[part](subject)) for part in run.duplicate_key)
     try:
         with transaction.atomic():
-            # Serialise the deposits of one supplier, so the duplicate check below is exact.
-            Structure.objects.select_for_update().filter(pk=supplier.pk).exists()
+            # Serialise the deposits of one supplier, so the duplicate check below is exact. FOR NO KEY
+            # UPDATE still excludes another integration of the supplier, but not the KEY SHARE lock
+            # a concurrent deposit's deferred FK check takes at COMMIT while it holds the audit head:
+            # FOR UPDATE deadlocked them on PostgreSQL (benchmarks/ingest.py, 1 worker).
+            Structure.objects.select_for_update(no_key=True).filter(pk=supplier.pk).exists()
             if FlowItem.objects.filter(flow=flow, index=index).exists():
                 return  # integrated by another run meanwhile
             if all(value is not None for _, value in key):
@@ -407,7 +410,10 @@ class _Duplicate(Exception):
 def _start(flow_id: int, *, now: Any) -> Flow | None:
     """Take the processing lease; ``None`` when the flow is final or another run holds a live lease."""
     with transaction.atomic():
-        flow = Flow.objects.select_for_update().select_related("depositor").get(pk=flow_id)
+        # of=("self",): lock the flow row only. A plain FOR UPDATE would also lock the joined user row,
+        # and a deposit by the same user, holding the audit head, deadlocks on it at COMMIT (its
+        # deferred FK check takes KEY SHARE on that user row) on PostgreSQL.
+        flow = Flow.objects.select_for_update(of=("self",)).select_related("depositor").get(pk=flow_id)
         if flow.is_final:
             return None
         if (

@@ -88,6 +88,45 @@ class BillingFrame(models.TextChoices):
 FRAMES_BY_SHORT_CODE = {frame.value.split("_", 1)[0]: frame for frame in BillingFrame}
 
 
+class LifecycleFrame(models.TextChoices):
+    """The frames the transition table covers (issue 6: A1, A2, A9, A10, A12).
+
+    A superset of :class:`BillingFrame`: A10 (sub-contractor's draft monthly statement, domain.md
+    §2.1) follows the sub-contractor validation circuit of A9 but is not a frame the deposit accepts
+    for ``typeDemandePaiement`` FACTURE, so it is not a ``BillingFrame`` choice.
+    """
+
+    A1 = BillingFrame.A1.value, BillingFrame.A1.label
+    A2 = BillingFrame.A2.value, BillingFrame.A2.label
+    A9 = BillingFrame.A9.value, BillingFrame.A9.label
+    A10 = "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", _("A10 — Projet de décompte mensuel de sous-traitant")
+    A12 = BillingFrame.A12.value, BillingFrame.A12.label
+
+
+# domain.md §1.2: the two-digit status ids of the pivot/EDI "CPPStatut" flow (01-12 documented;
+# 13-41 are allowed by the XSD without a documented meaning, so they map to nothing).
+PIVOT_CODES: dict[str, InvoiceStatus] = {
+    "01": InvoiceStatus.DEPOSEE,
+    "02": InvoiceStatus.EN_COURS_ACHEMINEMENT,
+    "03": InvoiceStatus.MISE_A_DISPOSITION,
+    "04": InvoiceStatus.A_RECYCLER,
+    "05": InvoiceStatus.REJETEE,
+    "06": InvoiceStatus.SUSPENDUE,
+    "07": InvoiceStatus.SERVICE_FAIT,
+    "08": InvoiceStatus.MANDATEE,
+    "09": InvoiceStatus.MISE_A_DISPOSITION_COMPTABLE,
+    "10": InvoiceStatus.COMPTABILISEE,
+    "11": InvoiceStatus.MISE_EN_PAIEMENT,
+    "12": InvoiceStatus.COMPLETEE,
+}
+PIVOT_CODE_OF: dict[str, str] = {status.value: code for code, status in PIVOT_CODES.items()}
+
+
+def pivot_code(status: str) -> str | None:
+    """The pivot id (``"01"``…``"12"``) of an API status code, or None when it has none."""
+    return PIVOT_CODE_OF.get(str(status))
+
+
 class DepositMode(models.TextChoices):
     """``modeDepot`` (domain.md §4.1)."""
 

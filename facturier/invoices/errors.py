@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from facturier.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from facturier.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 
 
 class InvoiceImmutable(DomainError):
@@ -25,6 +25,29 @@ class IllegalTransition(Conflict):
     code = "invoice.illegal_transition"
     libelle = "GDP_MSG_TRANSITION_INTERDITE"
     default_message = _("La facture est au statut %(current)s : elle ne peut pas passer au statut %(target)s.")
+
+
+class TransitionForbidden(PermissionDenied):
+    """The actor may not make moves in this role on this invoice (no actor for a human role, or not
+    attached to the invoice's supplier / recipient structure)."""
+
+    code = "invoice.transition_forbidden"
+    libelle = "GDP_MSG_TRANSITION_NON_AUTORISEE"
+    default_message = _("Vous ne pouvez pas faire passer cette facture au statut %(target)s en tant que %(mover)s.")
+
+
+class ReasonRequired(ValidationFailed):
+    """REJETEE, SUSPENDUE, A_RECYCLER and a validator's refusal carry a motive (domain.md §1.4)."""
+
+    code = "invoice.reason_required"
+    libelle = "GDP_MSG_MOTIF_OBLIGATOIRE"
+    default_message = _("Un motif est obligatoire pour passer la facture au statut %(target)s.")
+
+
+class ReasonTooLong(ValidationFailed):
+    code = "invoice.reason_too_long"
+    libelle = "GDP_MSG_MOTIF_TROP_LONG"
+    default_message = _("Le motif dépasse %(max)s caractères (%(length)s).")
 
 
 class InvoiceNotFound(NotFound):
