@@ -8,7 +8,7 @@ PORT ?= 8000
 export HOST PORT
 PG_URL ?= postgres://postgres@127.0.0.1:5432/facturier
 
-.PHONY: run test test-sqlite test-postgres install chromium bench bench-validate messages clean
+.PHONY: run test test-sqlite test-postgres install chromium bench bench-validate bench-ingest messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,10 +50,16 @@ chromium:
 	fi
 
 ## Benchmarks are never part of `make test`.
-bench: bench-validate
+bench: bench-validate bench-ingest
 
 bench-validate: install
 	$(BIN)/python -m benchmarks.validate
+
+## Deposit -> MISE_A_DISPOSITION throughput (SQLite eager, PostgreSQL + 1 and 2 workers on Redis) and
+## peak memory of a 1 GB flow; needs PostgreSQL and Redis (FACTURIER_BENCH_PG, FACTURIER_BENCH_REDIS).
+## BENCH_ARGS=--quick for a smoke run.
+bench-ingest: install
+	$(BIN)/python -m benchmarks.ingest $(BENCH_ARGS)
 
 messages: install
 	cd facturier && ../$(BIN)/facturier makemessages -l en --ignore 'einvoice/*' && ../$(BIN)/facturier compilemessages

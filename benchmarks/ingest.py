@@ -1,0 +1,517 @@
+"""``make bench-ingest``: end-to-end deposit throughput, deposit → MISE_A_DISPOSITION, in one run.
+
+    .venv/bin/python -m benchmarks.ingest [--quick] [--no-memory] [--format cii|ubl|facturx]
+                                          [--memory-sizes 100,1000] [--setups sqlite,pg1,pg2]
+
+What is measured (issue 5, "Benchmark make bench-ingest"):
+
+1. **Reference**: the same invoices parsed and validated by ``facturier.einvoice.validate.validate``
+   (read + XSD + EN 16931 + CIUS, no platform layer) in one process, one thread. Every
+   throughput below is also given as a ratio of this one, measured in the same run.
+2. **Throughput**, invoices per second from the first deposit until every invoice is
+   ``MISE_A_DISPOSITION`` (counted in the database), for two workloads:
+   * ``api x N``: N single-invoice deposits, one ``POST /cpro/factures/v1/deposer/flux`` each,
+     through the real Django stack (URL routing, middleware, OAuth2 bearer token from
+     ``/api/oauth/token`` with the demo application, ``cpro-account`` header of Au Diapason's
+     technical account, JSON + base64) with **Django's test client** in the benchmark process,
+     one request after another (no gunicorn: the 2 cores go to the server side, not to HTTP);
+   * ``flow x N``: one tar.gz of N invoices deposited by the same API call;
+   in three setups, each in fresh processes:
+   * ``sqlite``: SQLite, no broker: tasks run eagerly in the request (after commit);
+   * ``pg1``: PostgreSQL (database ``facturier_bench``, created and dropped here) and one
+     ``facturier worker --concurrency 1`` (prefork) on Redis db 13;
+   * ``pg2``: the same with two such ``facturier worker`` processes.
+   A dedicated data directory under ``/tmp/facturier-bench-ingest``. The end is polled every 0.1 s.
+3. **Peak memory** of processing one big tar.gz flow (CII invoices each carrying a 6 MB
+   incompressible attachment, 8.4 MB of XML each), received by ``flow_receive(fileobj=…,
+   channel=SFTP)`` as the SFTP server does (the API caps flows at 30 MB) and processed eagerly in
+   the same fresh process on PostgreSQL: peak RSS (``VmHWM``) over the process's RSS before the
+   flow, for two flow sizes, to show it does not grow with the flow.
+
+The machine's core count and load average are printed. Not a test: the suite never imports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("FACTURIER_BENCH_DIR", "/tmp/facturier-bench-ingest"))
+PG_ADMIN = os.environ.get("FACTURIER_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = "facturier_bench"
+REDIS_URL = os.environ.get("FACTURIER_BENCH_REDIS", "redis://127.0.0.1:6379/13")
+DEPOSER_FLUX = "/cpro/factures/v1/deposer/flux"
+SETUPS = {
+    "sqlite": ("SQLite, in-process (eager)", "sqlite", 0),
+    "pg1": ("PostgreSQL, 1 worker", "pg", 1),
+    "pg2": ("PostgreSQL, 2 workers", "pg", 2),
+}
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+
+    def fmt(cells: list[str]) -> str:
+        return "  ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return "\n".join([fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)])
+
+
+def _status_kib(pid: int | str, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _reset_peak(pid: int | str = "self") -> None:
+    """Reset VmHWM to the current RSS (Linux >= 4.0)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def _loadavg() -> str:
+    return "%.2f %.2f %.2f" % os.getloadavg()
+
+
+# --- reference ------------------------------------------------------------------------------------
+
+
+def reference(fmt: str, n: int) -> dict[str, Any]:
+    from benchmarks.ingest_data import invoices
+    from facturier.einvoice.validate import validate
+
+    docs = invoices(fmt, "REF", n)
+    for _, data in docs[:20]:  # schemas and rule tables compiled before timing
+        validate(data)
+    t0 = time.perf_counter()
+    valid = sum(validate(data, file=name).valid for name, data in docs)
+    seconds = time.perf_counter() - t0
+    return {"n": n, "seconds": seconds, "rate": n / seconds, "valid": valid}
+
+
+# --- children (one fresh process per setup) -------------------------------------------------------
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+
+
+def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
+    """Run both workloads on the configured database and broker; print a JSON line."""
+    import logging
+
+    logging.disable(logging.WARNING)
+    _django()
+    from django.test import Client
+
+    from benchmarks.ingest_data import SYNTAXES, invoices, targz
+    from facturier.core.demo import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_TECH_PASSWORD, TECH_LOGIN, load_demo
+    from facturier.flows.models import Flow, FlowItem
+    from facturier.invoices.enums import InvoiceStatus
+    from facturier.invoices.models import Invoice
+
+    load_demo()
+    client = Client()
+    response = client.post(
+        "/api/oauth/token",
+        {"grant_type": "client_credentials", "client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET},
+    )
+    assert response.status_code == 200, response.content
+    token = response.json()["access_token"]
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "HTTP_CPRO_ACCOUNT": base64.b64encode(f"{TECH_LOGIN}:{DEMO_TECH_PASSWORD}".encode()).decode(),
+    }
+    syntax = SYNTAXES[fmt]
+
+    def deposit(name: str, data: bytes) -> str:
+        body = {
+            "idUtilisateurCourant": 0,
+            "fichierFlux": base64.b64encode(data).decode(),
+            "nomFichier": name,
+            "syntaxeFlux": syntax,
+            "avecSignature": False,
+        }
+        r = client.post(DEPOSER_FLUX, data=json.dumps(body), content_type="application/json", **headers)
+        payload = r.json()
+        assert r.status_code == 200 and payload.get("codeRetour") == 0, (r.status_code, payload)
+        return payload["numeroFluxDepot"]
+
+    # Warm-up (not timed): one deposit, so imports, schemas and the password check are done.
+    warm = invoices(fmt, f"WARM-{setup_key}", 1)[0]
+    deposit(*warm)
+    _wait(lambda: Invoice.objects.filter(number=warm[0].rsplit(".", 1)[0]).exists(), 60)
+
+    def done(prefix: str) -> int:
+        return Invoice.objects.filter(number__startswith=prefix + "-", status=InvoiceStatus.MISE_A_DISPOSITION).count()
+
+    def rejected(prefix: str) -> list[Any]:
+        return list(
+            FlowItem.objects.filter(entry_name__startswith=prefix + "-", outcome=FlowItem.Outcome.REJETE)
+            .values_list("entry_name", "errors")[:3]
+        )
+
+    results: dict[str, Any] = {"load_before": _loadavg()}
+    for workload in ("api", "flow"):
+        prefix = f"{workload.upper()}-{setup_key.upper()}"
+        docs = invoices(fmt, prefix, n)
+        lot = targz(docs) if workload == "flow" else b""
+        load0 = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        if workload == "api":
+            numbers = [deposit(name, data) for name, data in docs]
+        else:
+            numbers = [deposit(f"{prefix}.tar.gz", lot)]
+        accepted = time.perf_counter() - t0
+        ok = _wait(lambda p=prefix: done(p) >= n or _final(Flow, numbers), 900)
+        seconds = time.perf_counter() - t0
+        count = done(prefix)
+        results[workload] = {
+            "n": n,
+            "integrated": count,
+            "seconds": seconds,
+            "rate": count / seconds,
+            "accepted_seconds": accepted,
+            "accept_rate": len(docs) / accepted,
+            "flow_bytes": len(lot),
+            "timed_out": not ok,
+            "rejected": rejected(prefix),
+            "load1_before": load0,
+            "load1_after": os.getloadavg()[0],
+        }
+    results["load_after"] = _loadavg()
+    return results
+
+
+def _final(flow_model: Any, numbers: list[str]) -> bool:
+    from facturier.flows.models import FlowState
+
+    finals = (FlowState.IN_INTEGRE, FlowState.IN_INTEGRE_PARTIEL, FlowState.IN_REJETE)
+    return flow_model.objects.filter(number__in=numbers).exclude(state__in=finals).count() == 0
+
+
+def _wait(condition: Any, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def child_memory(paths: list[str]) -> dict[str, Any]:
+    """Receive and process each big flow in this process (eager); peak RSS per flow."""
+    import gc
+    import logging
+
+    logging.disable(logging.WARNING)
+    _django()
+    from django.db import reset_queries
+
+    from benchmarks.ingest_data import write_big_flow
+    from facturier.accounts.models import User
+    from facturier.core.demo import TECH_LOGIN, load_demo
+    from facturier.flows.models import Channel, Flow
+    from facturier.flows.services import flow_receive
+
+    load_demo()
+    actor = User.objects.get(email=TECH_LOGIN)
+    # Warm-up with one big invoice: imports, schemas, buffers of the reader and the storage.
+    warm = ROOT / "warm.tar.gz"
+    write_big_flow(warm, "MEM-WARM", 1)
+    _receive(flow_receive, actor, warm, Channel.SFTP)
+    out = []
+    for path in map(Path, paths):
+        gc.collect()
+        reset_queries()
+        _reset_peak()
+        before = _status_kib("self", "VmRSS")
+        t0 = time.perf_counter()
+        flow = _receive(flow_receive, actor, path, Channel.SFTP)
+        seconds = time.perf_counter() - t0
+        flow = Flow.objects.get(pk=flow.pk)
+        out.append({
+            "path": str(path),
+            "size": path.stat().st_size,
+            "state": flow.state,
+            "invoices": flow.invoice_count,
+            "integrated": flow.integrated_count,
+            "seconds": seconds,
+            "rss_before_kib": before,
+            "peak_kib": _status_kib("self", "VmHWM"),
+        })
+    return {"flows": out}
+
+
+def _receive(flow_receive: Any, actor: Any, path: Path, channel: Any) -> Any:
+    from benchmarks.ingest_data import SYNTAXES
+
+    with path.open("rb") as fh:
+        return flow_receive(actor=actor, fileobj=fh, file_name=path.name, syntax=SYNTAXES["cii"], channel=channel)
+
+
+# --- orchestration --------------------------------------------------------------------------------
+
+
+def _env(setup: str, data_dir: Path, *, broker: bool) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "FACTURIER_"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "FACTURIER_DATA_DIR": str(data_dir),
+        "FACTURIER_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "FACTURIER_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(REPO),
+    })
+    if setup == "pg":
+        env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DB
+    if broker:
+        env["CELERY_BROKER_URL"] = REDIS_URL
+    return env
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _recreate_pg() -> None:
+    _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    _pg(f"CREATE DATABASE {PG_DB}")
+
+
+def _flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def _run(args: list[str], env: dict[str, str], timeout: float = 1800) -> str:
+    proc = subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+    return proc.stdout
+
+
+def _start_workers(count: int, env: dict[str, str], data_dir: Path) -> list[tuple[subprocess.Popen[bytes], Path]]:
+    workers = []
+    for i in range(count):
+        log = data_dir / f"worker{i + 1}.log"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "facturier.cli", "worker", "--concurrency", "1", "--loglevel", "INFO",
+             "--hostname", f"bench{i + 1}@%h"],
+            env=env, cwd=REPO, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        workers.append((proc, log))
+    deadline = time.monotonic() + 60
+    for proc, log in workers:
+        while b" ready." not in log.read_bytes():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"worker did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+    return workers
+
+
+def _worker_peaks(workers: list[tuple[subprocess.Popen[bytes], Path]]) -> list[int]:
+    """Peak RSS (KiB) of each worker's pool process (the prefork child that runs the tasks)."""
+    peaks = []
+    for proc, _ in workers:
+        try:
+            children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        except OSError:
+            children = []
+        peaks.append(max([_status_kib(c, "VmHWM") for c in children] or [0]))
+    return peaks
+
+
+def _stop_workers(workers: list[tuple[subprocess.Popen[bytes], Path]]) -> None:
+    for proc, _ in workers:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc, _ in workers:
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def run_setup(key: str, fmt: str, n: int) -> dict[str, Any]:
+    label, db, worker_count = SETUPS[key]
+    data_dir = ROOT / key
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    env = _env(db, data_dir, broker=worker_count > 0)
+    if db == "pg":
+        _recreate_pg()
+    if worker_count:
+        _flush_redis()
+    _run([sys.executable, "-m", "facturier.cli", "migrate", "--noinput", "-v", "0"], env)
+    workers = _start_workers(worker_count, env, data_dir) if worker_count else []
+    try:
+        out = _run([sys.executable, "-m", "benchmarks.ingest", "--child", key, "--format", fmt, "-n", str(n)], env)
+        result = json.loads(out.strip().splitlines()[-1])
+        result["worker_peak_kib"] = _worker_peaks(workers)
+    finally:
+        _stop_workers(workers)
+    result["label"] = label
+    result["workers"] = worker_count
+    return result
+
+
+def run_memory(sizes_mb: list[int]) -> dict[str, Any]:
+    from benchmarks.ingest_data import write_big_flow
+
+    data_dir = ROOT / "memory"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    paths, generated = [], []
+    for mb in sizes_mb:
+        path = data_dir / f"lot-{mb}MB.tar.gz"
+        t0 = time.perf_counter()
+        count, raw, size = write_big_flow(path, f"MEM{mb}", mb * 1_000_000)
+        generated.append({"mb": mb, "entries": count, "raw": raw, "size": size, "seconds": time.perf_counter() - t0})
+        paths.append(str(path))
+    env = _env("pg", data_dir, broker=False)
+    _recreate_pg()
+    _run([sys.executable, "-m", "facturier.cli", "migrate", "--noinput", "-v", "0"], env)
+    out = _run([sys.executable, "-m", "benchmarks.ingest", "--child-memory", *paths], env, timeout=3600)
+    result = json.loads(out.strip().splitlines()[-1])
+    for flow, gen in zip(result["flows"], generated, strict=True):
+        flow.update(gen)
+    return result
+
+
+def report(ref: dict[str, Any], setups: list[dict[str, Any]], memory: dict[str, Any] | None, fmt: str) -> str:
+    lines = [
+        f"facturier bench-ingest — {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load average {_loadavg()} (1/5/15 min) at the end",
+        "",
+        f"Reference: validate() of the same {fmt.upper()} invoices in one process, one thread: "
+        f"{ref['rate']:.0f} invoices/s ({ref['n']} in {ref['seconds']:.2f} s, {ref['valid']} valid).",
+        "",
+        "End to end, first deposit -> every invoice MISE_A_DISPOSITION (Django test client, OAuth token + "
+        "cpro-account, one request at a time; 'accepted/s' = HTTP 200 responses per second):",
+    ]
+    rows = []
+    for s in setups:
+        for workload, label in (("api", f"{s['api']['n']} single API deposits"), ("flow", f"1 tar.gz flow of {s['flow']['n']}")):
+            r = s[workload]
+            status = "TIMEOUT" if r["timed_out"] else ("REJECTS" if r["rejected"] else "ok")
+            rows.append([
+                s["label"], label, str(r["integrated"]), "%.2f" % r["seconds"], "%.1f" % r["rate"],
+                "%.2f %%" % (100 * r["rate"] / ref["rate"]), "%.1f" % r["accept_rate"],
+                "%.2f/%.2f" % (r["load1_before"], r["load1_after"]),
+                ",".join("%.0f" % (k / 1024) for k in s["worker_peak_kib"]) or "-", status,
+            ])
+    lines.append(table(
+        ["setup", "workload", "MAD", "seconds", "invoices/s", "of reference", "accepted/s", "load1 before/after",
+         "worker peak RSS MB", "check"],
+        rows,
+    ))
+    for s in setups:
+        for workload in ("api", "flow"):
+            if s[workload]["rejected"]:
+                lines.append(f"  {s['label']} {workload}: rejected entries, e.g. {s[workload]['rejected'][:1]}")
+    target = [s for s in setups if s["workers"] == 2]
+    if target:
+        best = max(target[0]["api"]["rate"], target[0]["flow"]["rate"])
+        lines.append("")
+        lines.append(
+            "Target >= 200 invoices/s with PostgreSQL and 2 workers: "
+            + ("MET" if min(target[0]["api"]["rate"], target[0]["flow"]["rate"]) >= 200 else
+               "NOT MET" if best < 200 else "met for one workload only")
+            + " (api %.1f/s, flow %.1f/s)." % (target[0]["api"]["rate"], target[0]["flow"]["rate"])
+        )
+    if memory:
+        lines += ["", "Peak memory, one big tar.gz flow received by flow_receive(fileobj, channel=SFTP) and processed "
+                  "in the same process (eager, PostgreSQL); CII invoices of ~8.4 MB (6 MB attachment each):"]
+        mrows = []
+        for f in memory["flows"]:
+            mrows.append([
+                "%.0f" % (f["size"] / 1e6), str(f["entries"]), "%.0f" % (f["raw"] / 1e6), f["state"],
+                "%d/%d" % (f["integrated"], f["invoices"]), "%.1f" % f["seconds"],
+                "%.1f" % (f["size"] / 1e6 / f["seconds"]), "%.0f" % (f["rss_before_kib"] / 1024),
+                "%.0f" % (f["peak_kib"] / 1024), "%.0f" % ((f["peak_kib"] - f["rss_before_kib"]) / 1024),
+            ])
+        lines.append(table(
+            ["flow MB", "entries", "uncompressed MB", "state", "integrated", "seconds", "MB/s", "RSS before MB",
+             "peak RSS MB", "peak growth MB"],
+            mrows,
+        ))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="100 invoices, memory with 20 MB and 100 MB flows")
+    parser.add_argument("-n", type=int, default=None, help="invoices per workload (default 1000, --quick 100)")
+    parser.add_argument("--format", default="cii", choices=("cii", "ubl", "facturx"))
+    parser.add_argument("--setups", default="sqlite,pg1,pg2")
+    parser.add_argument("--memory-sizes", default=None, help="flow sizes in MB (default 100,1000; --quick 20,100)")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-memory", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    n = args.n or (100 if args.quick else 1000)
+    if args.child:
+        print(json.dumps(child_throughput(args.format, n, args.child)))
+        return 0
+    if args.child_memory:
+        print(json.dumps(child_memory(args.child_memory)))
+        return 0
+
+    ROOT.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    print(f"{os.cpu_count()} cores, load average {_loadavg()}; {n} invoices per workload, {args.format.upper()}",
+          flush=True)
+    ref = reference(args.format, n)
+    print(f"reference: {ref['rate']:.0f} invoices/s", flush=True)
+    setups = []
+    try:
+        for key in args.setups.split(","):
+            setups.append(run_setup(key, args.format, n))
+            s = setups[-1]
+            print(f"{s['label']}: api {s['api']['rate']:.1f}/s, flow {s['flow']['rate']:.1f}/s", flush=True)
+        memory = None
+        if not args.no_memory:
+            sizes = [int(x) for x in (args.memory_sizes or ("20,100" if args.quick else "100,1000")).split(",")]
+            memory = run_memory(sizes)
+    finally:
+        if any(SETUPS[k][1] == "pg" for k in args.setups.split(",")) or not args.no_memory:
+            _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"reference": ref, "setups": setups, "memory": memory}, indent=1))
+    print()
+    print(report(ref, setups, memory, args.format))
+    print(f"\nTotal run time {time.perf_counter() - started:.0f} s; data under {ROOT} (removed).")
+    shutil.rmtree(ROOT, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
