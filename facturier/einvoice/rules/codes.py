@@ -133,7 +133,7 @@ def _mime(el: Any, parent: Any, lists: dict[str, frozenset[str]]) -> bool | None
 
 
 def _ubl_note(el: Any, parent: Any, lists: dict[str, frozenset[str]]) -> bool | None:
-    # BR-CL-08 on /ubl:Invoice/cbc:Note: a "#XXX#" subject code must be in UNTDID 4451, tested
+    # BR-CL-08 on /ubl:Invoice/cbc:Note: a "#CODE#" subject code must be in UNTDID 4451, tested
     # as contains('<list>', code): a substring of the list literal.
     if parent is None or parent.getparent() is not None:
         return None
