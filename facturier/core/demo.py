@@ -178,8 +178,9 @@ def _attach(user: User, structure: Structure, role: str, spaces: tuple[Space, ..
 
 
 @transaction.atomic
-def load_demo() -> list[tuple[str, str, str]]:
-    """Create (or complete) the demo world. Returns (structure, login, role) rows for the banner."""
+def load_demo(*, with_invoices: bool = False) -> list[tuple[str, str, str]]:
+    """Create (or complete) the demo world. Returns (structure, login, role) rows for the banner.
+    ``with_invoices`` also deposits the demo invoices (``make run`` does; tests build their own)."""
     logins: list[tuple[str, str, str]] = []
     for spec in STRUCTURES:
         structure, _created = Structure.objects.get_or_create(
@@ -248,6 +249,10 @@ def load_demo() -> list[tuple[str, str, str]]:
 
     tech_account = TechnicalAccount.objects.get(user__email=TECH_LOGIN)
     edi_partner_open(actor=None, technical_account=tech_account, code="DIA001")
+    if with_invoices:  # a few invoices in the states each space shows (received, issued, to validate)
+        from .demo_invoices import load_demo_invoices
+
+        load_demo_invoices()
     return logins
 
 

@@ -72,4 +72,10 @@ def duplicate_of(key: DuplicateKey) -> Invoice | None:
     for name, value in key:
         field = KEY_FIELDS[name]
         condition &= Q(**{field: int(value) if name == "year" else value})
-    return Invoice.objects.filter(condition).select_related("flow").order_by("pk").first()
+    from facturier.invoices.lifecycle import resubmittable
+
+    # A State service's SE/EJ rejection frees the number for one re-submission (domain.md §1.5).
+    for invoice in Invoice.objects.filter(condition).select_related("flow").order_by("pk"):
+        if not resubmittable(invoice):
+            return invoice
+    return None

@@ -153,3 +153,31 @@ ATTACHMENT_EXTENSIONS = frozenset(
     "ODP PNG TGZ XLC ZIP DOCX HTML ODS PPS TIF XLM PPTX".split()
 )
 ATTACHMENT_NAME_MAX = 50
+
+
+class StateRejectionMotive(models.TextChoices):
+    """A State service's rejection motives (issue 6; domain.md §1.5 [unverified labels]): after such
+    a rejection the supplier may re-submit the same invoice number with corrected routing data."""
+
+    SE_INCORRECT = "SE_INCORRECT", _("SE incorrect")
+    EJ_INCORRECT = "EJ_INCORRECT", _("EJ incorrect ou inexistant")
+
+
+class ValidatorAction(models.TextChoices):
+    """``traiterFactureAValider.action`` (api.md F14). VALIDATION and REFUS are the validator's;
+    ERREUR_VALIDEUR declares the invoice addressed to the wrong validator. The other values of the
+    client enum (MISE_EN_PAIEMENT, MISE_EN_RECYCLAGE, SUSPENSION, REJET) are the recipient's business
+    and are refused with codeRetour 20002 (docs/lifecycle.md)."""
+
+    VALIDATION = "VALIDATION", _("Valider")
+    REFUS = "REFUS", _("Refuser")
+    ERREUR_VALIDEUR = "ERREUR_VALIDEUR", _("Mauvais valideur")
+
+
+class ValidatorRefusalMotive(models.TextChoices):
+    """``recupererMotifsRefusFactureAValider`` (api.md T-lists; domain.md §1.4 codes)."""
+
+    AUTRE = "AUTRE", _("Autre")
+    MAUVAIS_VALIDEUR = "MAUVAIS_VALIDEUR", _("Mauvais valideur")
+    ERREUR_MONTANT = "ERREUR_MONTANT", _("Erreur de montant")
+    PRESTATION_NON_CONFORME = "PRESTATION_NON_CONFORME", _("Prestation non conforme ou non réalisée")

@@ -90,3 +90,14 @@ class InvoiceRejected(ValidationFailed):
         text = "%s : %s" % (first.get("rule", ""), first.get("message", {}).get(lang, ""))
         details = kwargs.pop("details", None) or {"findings": self.findings}
         super().__init__(details=details, count=len(self.findings), first=text, **kwargs)
+
+
+class RoutingRefused(ValidationFailed):
+    """A lifecycle change with data the platform refuses: new routing data of a recycling (the
+    platform rule is named in ``details``), a transfer to another structure's or an inactive
+    service, a validator that cannot validate, an empty completion, an unknown motive."""
+
+    code = "invoice.routing_refused"
+    chorus_code = 20005
+    libelle = "GDP_MSG_DONNEES_REFUSEES"
+    default_message = _("La valeur de « %(field)s » est refusée (%(reason)s).")

@@ -23,8 +23,23 @@ from .errors import InvoiceImmutable
 
 AMOUNT = {"max_digits": 19, "decimal_places": 6, "null": True, "blank": True}
 
-# Fields that may change after the deposit: the status and its timestamp (the rest is the record).
-MUTABLE_FIELDS = frozenset({"status", "status_changed_at"})
+# Fields that may change after the deposit (the rest is the record, and the original file never
+# changes): the status and its timestamp; the routing data a recycling or a transfer between services
+# corrects (domain.md §1.5); the validator a supplier corrects and the validation dates; and the
+# flags the lifecycle sets (downloaded by the recipient, rejection handled, acknowledged). Each
+# change is made by a lifecycle service that records it in the history and the audit journal.
+ROUTING_FIELDS = frozenset({
+    "recipient", "recipient_identifier", "recipient_name",
+    "service", "service_code", "service_name", "commitment_number",
+})
+VALIDATOR_FIELDS = frozenset({
+    "validator1", "validator1_service", "validator1_identifier", "validator1_name", "validated1_on",
+    "validator2", "validator2_service", "validator2_identifier", "validator2_name", "validated2_on",
+})
+MUTABLE_FIELDS = frozenset({
+    "status", "status_changed_at", "downloaded_by_recipient", "rejection_handled", "acknowledged_at",
+    "mandate_number",
+}) | ROUTING_FIELDS | VALIDATOR_FIELDS
 
 
 def _original_path(instance: Invoice, filename: str) -> str:
@@ -95,12 +110,52 @@ class Invoice(models.Model):
     status = models.CharField(_("statut"), max_length=48, choices=InvoiceStatus.choices)
     status_changed_at = models.DateTimeField(_("date du statut"))
 
+    # Validation circuit (domain.md §2.2). A9/A10: validator 1 is the main contractor (titulaire)
+    # who validates; validator 2 the co-contractor above a sub-contractor of a co-contractor (a
+    # second level). A12: validator 1 is the group's representative (mandataire), informed only.
+    # Identity is snapshotted like the parties'.
+    validator1 = models.ForeignKey(
+        "structures.Structure", on_delete=models.PROTECT, related_name="invoices_to_validate_1",
+        null=True, blank=True,
+    )
+    validator1_service = models.ForeignKey(
+        "structures.Service", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    validator1_identifier = models.CharField(_("identifiant du valideur"), max_length=80, blank=True)
+    validator1_name = models.CharField(_("raison sociale du valideur"), max_length=200, blank=True)
+    validated1_on = models.DateField(_("date de validation 1"), null=True, blank=True)
+    validator2 = models.ForeignKey(
+        "structures.Structure", on_delete=models.PROTECT, related_name="invoices_to_validate_2",
+        null=True, blank=True,
+    )
+    validator2_service = models.ForeignKey(
+        "structures.Service", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    validator2_identifier = models.CharField(_("identifiant du valideur 2"), max_length=80, blank=True)
+    validator2_name = models.CharField(_("raison sociale du valideur 2"), max_length=200, blank=True)
+    validated2_on = models.DateField(_("date de validation 2"), null=True, blank=True)
+
+    # The rejected invoice this one re-submits (State service SE/EJ rejection, domain.md §1.5):
+    # ``piecePrecedente`` / ``pieceSuivante`` in the API.
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, related_name="next_invoices", null=True, blank=True,
+        verbose_name=_("facture précédente"),
+    )
+    # Lifecycle flags (api.md F4/F5: factureTelechargeeParDestinataire, rejetTraite).
+    downloaded_by_recipient = models.BooleanField(_("téléchargée par le destinataire"), default=False)
+    rejection_handled = models.BooleanField(_("rejet traité"), default=False)
+    acknowledged_at = models.DateTimeField(_("acquittée le"), null=True, blank=True)
+    mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
+
     class Meta:
         verbose_name = _("facture")
         indexes = [
             models.Index(fields=["supplier_identifier", "number"]),
             models.Index(fields=["supplier", "-deposited_at"]),
             models.Index(fields=["recipient", "status"]),
+            models.Index(fields=["validator1", "status"]),
+            models.Index(fields=["validator2", "status"]),
+            models.Index(fields=["status", "status_changed_at"]),
         ]
 
     def __str__(self) -> str:
@@ -139,10 +194,67 @@ class InvoiceStatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     comment = models.TextField(blank=True)
+    # Coded motives next to the free comment: a State service's rejection ("SE incorrect", "EJ
+    # incorrect ou inexistant", :class:`facturier.invoices.enums.StateRejectionMotive`), a
+    # validator's refusal motive.
+    motives = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("changement de statut")
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise InvoiceImmutable()
+
+
+class InvoiceEvent(models.Model):
+    """The history's two other parts (api.md F11): *user actions* (download, acknowledgement of a
+    rejection or suspension, rejection handled: ``histoActionCode``) and *additional events*
+    (transfer between services, recycling, completion, validator correction, re-submission,
+    automatic transfer after the validation deadline...)."""
+
+    class Kind(models.TextChoices):
+        ACTION = "ACTION", _("Action utilisateur")
+        EVENT = "EVENEMENT", _("Évènement complémentaire")
+
+    class Code(models.TextChoices):
+        # User actions (histoActionCode, api.md F11).
+        DOWNLOAD = "TELECHARGEMENT_FACTURE", _("Téléchargement de la facture")
+        ACK_REJECTION = "ACQUITTEMENT_REJET", _("Acquittement du rejet")
+        ACK_SUSPENSION = "ACQUITTEMENT_SUSPENSION", _("Acquittement de la suspension")
+        REJECTION_HANDLED = "TRAITEMENT_REJET", _("Rejet traité")
+        # Additional events.
+        TRANSFER = "TRANSFERT_SERVICE", _("Transfert vers un autre service")
+        RECYCLED = "RECYCLAGE", _("Recyclage des données d'acheminement")
+        COMPLETED = "COMPLEMENT", _("Complément d'information")
+        VALIDATOR_CORRECTED = "CORRECTION_VALIDEUR", _("Correction du valideur")
+        RESUBMITTED = "RESOUMISSION", _("Nouvelle soumission après rejet")
+        DEADLINE = "DELAI_VALIDATION_DEPASSE", _("Délai de validation dépassé : transmission automatique")
+        REPRESENTATIVE_INFORMED = "MANDATAIRE_INFORME", _("Mandataire du groupement informé")
+
+    ACTION_CODES = frozenset({Code.DOWNLOAD, Code.ACK_REJECTION, Code.ACK_SUSPENSION, Code.REJECTION_HANDLED})
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    code = models.CharField(max_length=40, choices=Code.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    # Who, as shown (``evenementQui``): the actor's structure name, or "facturier" for the system.
+    who = models.CharField(max_length=200, blank=True)
+    comment = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("évènement de facture")
+        indexes = [models.Index(fields=["invoice", "kind"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise InvoiceImmutable()
+        super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise InvoiceImmutable()

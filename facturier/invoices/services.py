@@ -22,7 +22,8 @@ from facturier.einvoice.values import Value
 
 from .enums import FRAMES_BY_SHORT_CODE, BillingFrame, InvoiceStatus, InvoiceType
 from .models import Invoice, InvoiceStatusChange, certificate_fingerprint
-from .transitions import invoice_transition
+from .lifecycle import event_record, invoice_route, resubmission_source
+from .models import InvoiceEvent
 
 if TYPE_CHECKING:
     from facturier.accounts.models import User
@@ -110,6 +111,10 @@ def invoice_deposit(
     billing_frame: str,
     flow: Flow | None = None,
     deposited_at: datetime | None = None,
+    validator: Structure | None = None,
+    validator_service: Service | None = None,
+    validator2: Structure | None = None,
+    validator2_service: Service | None = None,
 ) -> Invoice:
     """Create the invoice DEPOSEE with its certificate, history row and audit entry, then route it.
 
@@ -165,6 +170,9 @@ def invoice_deposit(
             ),
             status=InvoiceStatus.DEPOSEE,
             status_changed_at=deposited_at,
+            **validator_fields(1, validator, validator_service),
+            **validator_fields(2, validator2, validator2_service),
+            previous=resubmission_source(supplier_identifier=supplier.identifier, number=number),
         )
         invoice.original_file.save(invoice.original_name or "facture", ContentFile(data), save=False)
         try:
@@ -189,16 +197,18 @@ def invoice_deposit(
                 "fingerprint": invoice.certificate_fingerprint,
             },
         )
+        if invoice.previous_id is not None:
+            event_record(invoice=invoice.previous, code=InvoiceEvent.Code.RESUBMITTED, actor=actor,
+                         structure=supplier, data={"next": invoice.pk, "number": number})
         invoice_route(invoice=invoice)
     return invoice
 
 
-def invoice_route(*, invoice: Invoice) -> Invoice:
-    """Routing by the system right after the deposit (domain.md §1.3, §2.1): A1 to the recipient's
-    service (MISE_A_DISPOSITION), A2 (already paid) to MISE_EN_PAIEMENT. A9/A12 wait at DEPOSEE for
-    their validator (the lifecycle issue's validation circuit)."""
-    if invoice.billing_frame == BillingFrame.A1:
-        return invoice_transition(invoice=invoice, to=InvoiceStatus.MISE_A_DISPOSITION, actor=None)
-    if invoice.billing_frame == BillingFrame.A2:
-        return invoice_transition(invoice=invoice, to=InvoiceStatus.MISE_EN_PAIEMENT, actor=None)
-    return invoice
+def validator_fields(level: int, structure: Structure | None, service: Service | None) -> dict[str, Any]:
+    """The validator columns of level 1 or 2, identity snapshotted (empty when none)."""
+    return {
+        f"validator{level}": structure,
+        f"validator{level}_service": service,
+        f"validator{level}_identifier": structure.identifier if structure is not None else "",
+        f"validator{level}_name": structure.name if structure is not None else "",
+    }

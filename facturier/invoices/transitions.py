@@ -12,7 +12,7 @@ dialog; :func:`invoice_transition` applies a move and is the only writer of ``In
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -197,8 +197,11 @@ def conditions_for(invoice: Invoice) -> Conditions:
     recipient = invoice.recipient
     service = invoice.service
     reported = not recipient.payment_status_not_reported and (service is None or service.payment_status_reported)
-    # second_validation: the invoice has no second validator yet (validation circuit, issue 6 §4).
-    return Conditions(is_state_service=recipient.is_state_service, payment_status_reported=reported)
+    return Conditions(
+        is_state_service=recipient.is_state_service,
+        payment_status_reported=reported,
+        second_validation=invoice.validator2_id is not None,
+    )
 
 
 def allowed_targets(
@@ -242,19 +245,34 @@ def check_reason(*, to: str, reason: str) -> str:
     return cleaned
 
 
+# Statuses in which the second-level validator (validator 2) acts; validator 1 acts in the others.
+LEVEL_2 = frozenset({S.A_VALIDER_2, S.VALIDEE_2, S.REFUSEE_2, S.ERREUR_COTRAITANT_SUR_VALIDEUR,
+                     S.ABSENCE_VALIDATION_2_HORS_DELAI})
+
+
+def acting_structure_id(*, invoice: Invoice, mover: Mover) -> int | None:
+    """The structure a human ``mover`` acts for on ``invoice``: the supplier, the recipient, or the
+    validator of the invoice's current level."""
+    if mover == Mover.SUPPLIER:
+        return invoice.supplier_id
+    if mover == Mover.RECIPIENT:
+        return invoice.recipient_id
+    if mover == Mover.VALIDATOR:
+        return invoice.validator2_id if invoice.status in LEVEL_2 else invoice.validator1_id
+    return None
+
+
 def _check_actor(*, invoice: Invoice, mover: Mover, actor: User | None, target: str) -> None:
-    """Human roles need an actor attached (validated) to the structure they act for. The validator's
-    structure is checked by the validation circuit (the invoice does not record its validator yet)."""
+    """Human roles need an actor attached (validated) to the structure they act for (the supplier,
+    the recipient, or the validator of the current level)."""
     if mover == Mover.SYSTEM:
         return
     if actor is None:
         raise TransitionForbidden(target=target, mover=mover.value)
-    structure_id = {Mover.SUPPLIER: invoice.supplier_id, Mover.RECIPIENT: invoice.recipient_id}.get(mover)
-    if structure_id is None:
-        return
+    structure_id = acting_structure_id(invoice=invoice, mover=mover)
     from facturier.structures.models import Attachment
 
-    if not Attachment.objects.filter(
+    if structure_id is None or not Attachment.objects.filter(
         user=actor, structure_id=structure_id, status=Attachment.Status.VALIDATED
     ).exists():
         raise TransitionForbidden(target=target, mover=mover.value)
@@ -269,8 +287,12 @@ def invoice_transition(
     comment: str = "",
     expected: str | None = None,
     conditions: Conditions | None = None,
+    motives: Sequence[str] = (),
+    changes: Mapping[str, object] | None = None,
 ) -> Invoice:
-    """Move ``invoice`` to status ``to``, in one transaction; ``comment`` is the motive.
+    """Move ``invoice`` to status ``to``, in one transaction; ``comment`` is the motive, ``motives``
+    its coded motives (State rejection, validator refusal), ``changes`` other mutable fields written
+    with the status (e.g. ``mandate_number``, ``validated1_on``).
 
     Checks the motive (:class:`ReasonRequired`, :class:`ReasonTooLong`), locks the row, re-reads the
     current status, checks the actor's right for ``mover`` (:class:`TransitionForbidden`), refuses a
@@ -300,21 +322,27 @@ def invoice_transition(
         now = timezone.now()
         locked.status = target.value
         locked.status_changed_at = now
-        locked.save(update_fields=["status", "status_changed_at"])
+        for name, value in (changes or {}).items():
+            setattr(locked, name, value)
+        locked.save(update_fields=["status", "status_changed_at", *(changes or {})])
         InvoiceStatusChange.objects.create(
-            invoice=locked, status=target.value, previous_status=current, at=now, actor=actor, comment=reason
+            invoice=locked, status=target.value, previous_status=current, at=now, actor=actor, comment=reason,
+            motives=list(motives),
         )
-        audit_log(
-            actor=actor,
-            action=f"invoice.status.{target.value.lower()}",
-            obj=locked,
-            data={
-                "from": current,
-                "to": target.value,
-                "comment": reason,
-                "mover": mover.value,
-                "frame": locked.billing_frame,
-            },
-        )
+        data = {
+            "from": current,
+            "to": target.value,
+            "comment": reason,
+            "mover": mover.value,
+            "frame": locked.billing_frame,
+            "supplier": locked.supplier_id,
+            "recipient": locked.recipient_id,
+            "validator": acting_structure_id(invoice=locked, mover=Mover.VALIDATOR),
+        }
+        if motives:
+            data["motives"] = list(motives)
+        audit_log(actor=actor, action=f"invoice.status.{target.value.lower()}", obj=locked, data=data)
     invoice.status, invoice.status_changed_at = locked.status, locked.status_changed_at
+    for name in changes or {}:
+        setattr(invoice, name, getattr(locked, name))
     return locked

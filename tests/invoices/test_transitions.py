@@ -124,7 +124,19 @@ def test_conditions_change_the_answer() -> None:
 def invoice(supplier_tech: User) -> Invoice:
     flow = flow_receive(actor=supplier_tech, data=invoice_file("cii", "TR-1"), file_name="f.xml",
                         syntax="IN_DP_E1_CII_16B", channel="API")
-    return Invoice.objects.get(flow=Flow.objects.get(pk=flow.pk))
+    invoice = Invoice.objects.get(flow=Flow.objects.get(pk=flow.pk))
+    validator = _validator_structure(invoice)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        validator1=validator, validator1_identifier=validator.identifier, validator1_name=validator.name
+    )
+    invoice.refresh_from_db()
+    return invoice
+
+
+def _validator_structure(invoice: Invoice) -> Structure:
+    """A demo structure with members that is neither the supplier nor the recipient."""
+    return (Structure.objects.exclude(pk__in=(invoice.supplier_id, invoice.recipient_id))
+            .filter(attachments__status=Attachment.Status.VALIDATED).order_by("pk").first())
 
 
 def _member(structure: Structure) -> User:
@@ -134,11 +146,15 @@ def _member(structure: Structure) -> User:
 
 def _actors(invoice: Invoice) -> dict[Mover, User | None]:
     return {Mover.SYSTEM: None, Mover.SUPPLIER: _member(invoice.supplier),
-            Mover.RECIPIENT: _member(invoice.recipient), Mover.VALIDATOR: _member(invoice.supplier)}
+            Mover.RECIPIENT: _member(invoice.recipient), Mover.VALIDATOR: _member(invoice.validator1)}
 
 
-def _put(invoice: Invoice, status: str, frame: str) -> None:
-    Invoice.objects.filter(pk=invoice.pk).update(status=status, billing_frame=frame)
+def _put(invoice: Invoice, status: str, frame: str, *, second_level: bool = False) -> None:
+    """Set the status and frame; ``second_level`` names validator 1 as the level-2 validator too
+    (it makes the system route VALIDEE_1 to A_VALIDER_2, so only validator moves use it)."""
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=status, billing_frame=frame, validator2=invoice.validator1 if second_level else None
+    )
     invoice.refresh_from_db()
 
 
@@ -150,7 +166,7 @@ def test_the_function_applies_allowed_moves_and_refuses_the_others(invoice: Invo
         for index, current in enumerate(ALL):
             targets = expected.get(current, set())
             for target in sorted(targets):  # every allowed move really happens
-                _put(invoice, current, frame)
+                _put(invoice, current, frame, second_level=mover == Mover.VALIDATOR)
                 audits, history = AuditEntry.objects.count(), invoice.status_changes.count()
                 moved = invoice_transition(invoice=invoice, to=target, actor=actors[mover], mover=mover,
                                            comment="motif" if target in REASON_REQUIRED else "", expected=current)
@@ -161,7 +177,7 @@ def test_the_function_applies_allowed_moves_and_refuses_the_others(invoice: Invo
             # a refused sample: one target per current status, rotating over the 57
             refused = [t for t in ALL if t not in targets and t != current]
             target = refused[(index * 7 + len(mover)) % len(refused)]
-            _put(invoice, current, frame)
+            _put(invoice, current, frame, second_level=mover == Mover.VALIDATOR)
             with pytest.raises(IllegalTransition) as error:
                 invoice_transition(invoice=invoice, to=target, actor=actors[mover], mover=mover, comment="motif")
             assert (error.value.http_status, error.value.chorus_code) == (409, 20002)
@@ -186,8 +202,8 @@ def test_state_service_and_unreported_payment_are_read_from_the_recipient(invoic
 def test_a_motive_is_required_and_at_most_255_characters(invoice: Invoice, target: str) -> None:
     source = {S.REFUSEE_1: S.A_VALIDER_1, S.REFUSEE_2: S.A_VALIDER_2}.get(target, S.MISE_A_DISPOSITION)
     mover = Mover.VALIDATOR if target in (S.REFUSEE_1, S.REFUSEE_2) else Mover.RECIPIENT
-    actor = _member(invoice.recipient)
-    _put(invoice, source, LifecycleFrame.A9)
+    actor = _member(invoice.validator1 if mover == Mover.VALIDATOR else invoice.recipient)
+    _put(invoice, source, LifecycleFrame.A9, second_level=True)
     for bad, error in (("", ReasonRequired), ("   ", ReasonRequired), ("x" * 256, ReasonTooLong)):
         with pytest.raises(error):
             invoice_transition(invoice=invoice, to=target, actor=actor, mover=mover, comment=bad)

@@ -15,6 +15,6 @@ class Command(BaseCommand):
         if not settings.FACTURIER_DEMO:
             self.stdout.write("FACTURIER_DEMO=0: demo data disabled.")
             return
-        logins = load_demo()
+        logins = load_demo(with_invoices=True)
         if not quiet:
             self.stdout.write(banner(logins, base_url=base_url))
