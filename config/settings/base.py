@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "facturier.flows",
     "facturier.flows.portal",
     "facturier.invoices.portal",
+    "facturier.notifications",
     "facturier.edi",
     "facturier.api",
     "facturier.portal",
@@ -82,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "facturier.portal.context_processors.navigation",
+                "facturier.portal.context_processors.notices",
             ],
         },
     }
@@ -211,6 +213,8 @@ SPECTACULAR_SETTINGS = {
     # Tags come from each operation's Chorus API (transverses, structures…), see facturier.api.schema.
     "SCHEMA_PATH_PREFIX": r"/cpro/[A-Za-z]+/v1",
     "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": True},
+    # Invoice statuses appear in several operations (nouveauStatut, statutCourant): one named enum.
+    "ENUM_NAME_OVERRIDES": {"InvoiceStatusEnum": "facturier.invoices.enums.InvoiceStatus"},
 }
 # A swapped application model that can be switched off (facturier/api/models.py). Reach it with
 # oauth2_provider.models.get_application_model(), never oauth2_provider.models.Application.
@@ -257,6 +261,8 @@ FACTURIER_FLOW_MAX_UNCOMPRESSED_BYTES = int(
 FACTURIER_FLOW_MAX_RATIO = int(os.environ.get("FACTURIER_FLOW_MAX_RATIO", "100"))
 FACTURIER_ATTACHMENT_MAX_BYTES = int(os.environ.get("FACTURIER_ATTACHMENT_MAX_BYTES", str(10 * 1024**2)))
 FACTURIER_ATTACHMENT_MAX_COUNT = int(os.environ.get("FACTURIER_ATTACHMENT_MAX_COUNT", "100"))
+# Invoice downloads (telecharger/groupe, portal selections): above this, HTTP 413 (api.md F12).
+FACTURIER_DOWNLOAD_MAX_BYTES = int(os.environ.get("FACTURIER_DOWNLOAD_MAX_BYTES", str(120 * 1024**2)))
 # The invoice uniqueness key (facturier.einvoice.platform.KEY_PARTS names, comma-separated).
 FACTURIER_DUPLICATE_KEY = tuple(
     part.strip()
@@ -265,6 +271,9 @@ FACTURIER_DUPLICATE_KEY = tuple(
 )
 # A flow whose processing has not shown progress for this long is re-queued by the sweeper.
 FACTURIER_FLOW_LEASE_SECONDS = int(os.environ.get("FACTURIER_FLOW_LEASE_SECONDS", "300"))
+# Entries per flows.process_chunk task: the workers share a bigger flow. 0 = one task per flow,
+# the default without a broker (in-process tasks gain nothing from splitting).
+FACTURIER_FLOW_CHUNK_SIZE = int(os.environ.get("FACTURIER_FLOW_CHUNK_SIZE", "100" if CELERY_BROKER_URL else "0"))
 # Test seam only (the worker-kill test): seconds slept before each invoice of a flow. Keep 0.
 FACTURIER_FLOW_TEST_DELAY_SECONDS = float(os.environ.get("FACTURIER_FLOW_TEST_DELAY_SECONDS", "0"))
 
@@ -279,6 +288,14 @@ FACTURIER_EDI_HOST_KEY = Path(os.environ.get("FACTURIER_EDI_HOST_KEY") or DATA_D
 FACTURIER_EDI_MIN_AGE_SECONDS = int(os.environ.get("FACTURIER_EDI_MIN_AGE_SECONDS", "10"))
 # Threads of the SFTP server that turn uploaded files into flows.
 FACTURIER_EDI_WORKERS = int(os.environ.get("FACTURIER_EDI_WORKERS", "2"))
+
+# --- Notifications (docs/notifications.md) -------------------------------------------------------
+# The site's address as users reach it: e-mails sent by background jobs link to it.
+FACTURIER_BASE_URL = os.environ.get("FACTURIER_BASE_URL", "http://127.0.0.1:8000")
+# Digests are sent from this local hour on (daily ones every day, weekly ones on Monday).
+FACTURIER_DIGEST_HOUR = int(os.environ.get("FACTURIER_DIGEST_HOUR", "7"))
+# The sweeper re-sends the notifications of journal entries this recent whose job was lost.
+FACTURIER_NOTIFICATION_SWEEP_HOURS = int(os.environ.get("FACTURIER_NOTIFICATION_SWEEP_HOURS", "24"))
 
 # --- Demo data ------------------------------------------------------------------------------------
 FACTURIER_DEMO = env_bool("FACTURIER_DEMO", True)

@@ -64,6 +64,7 @@ from facturier.structures.selectors import actor_structure_ids
 from facturier.structures.services.structures import service_usable_for
 from facturier.structures.spaces import Space
 
+from .entry_validator import validators_check
 from .enums import ATTACHMENT_EXTENSIONS, ATTACHMENT_NAME_MAX, FRAMES_BY_SHORT_CODE, DepositMode, InvoiceType
 from .errors import AttachmentRefused, AttachmentTooLarge, InvoiceRejected
 from .models import Invoice, InvoiceAttachment
@@ -138,6 +139,13 @@ class EntryData:
     note: str = ""                 # BG-1
     preceding_invoice: str = ""    # BT-25 for a credit note
     exemption_reason: str = ""     # BT-120 when a line is exempt
+    # The validator (no EN 16931 term: platform data, like cadreDeFacturation.codeStructureValideur):
+    # A9 the main contractor, level 1, required; A12 the group's representative, optional; a second
+    # level (A9 under a co-contractor) is optional. Identifier (SIRET) and optional service code.
+    validator_identifier: str = ""
+    validator_service_code: str = ""
+    validator2_identifier: str = ""
+    validator2_service_code: str = ""
 
 
 # --- building -------------------------------------------------------------------------------------
@@ -490,12 +498,16 @@ def invoice_submit(
     mode: DepositMode value — SAISIE_API / SAISIE_PORTAIL: a Factur-X PDF (EN 16931) is generated
     with write_facturx and becomes the original; DEPOT_PDF_API / DEPOT_PDF_PORTAIL: ``original_pdf``
     (the supplier's PDF) is the original and the structured data is the entered data.
+    The validators named for A9/A12 are checked by ``entry_validator.validators_check`` and stored
+    on the invoice, which A9 routes to A_VALIDER_1.
     Raises InvoiceRejected carrying ``findings`` when invalid — nothing stored then.
     """
     mode = DepositMode(mode).value
     if mode not in ENTRY_MODES and mode not in PDF_MODES:
         raise ValueError(f"invoice_submit does not take mode {mode}")
     errors = _prechecks(actor, data, mode, original_pdf, attachments)
+    validators, validator_errors = validators_check(data=data)
+    errors.extend(validator_errors)
     if any(e["rule"] in BLOCKING_RULES for e in errors):
         raise InvoiceRejected(errors)
     try:
@@ -557,6 +569,7 @@ def invoice_submit(
                 deposit_mode=mode,
                 syntax=syntax,
                 billing_frame=_frame(data.frame) or "",
+                **validators.deposit_kwargs(),
             )
             for name, content in attachments:
                 clean, extension = attachment_check(name=name, data=content)

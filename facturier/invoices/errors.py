@@ -101,3 +101,24 @@ class RoutingRefused(ValidationFailed):
     chorus_code = 20005
     libelle = "GDP_MSG_DONNEES_REFUSEES"
     default_message = _("La valeur de « %(field)s » est refusée (%(reason)s).")
+
+
+class DownloadTooLarge(DomainError):
+    """A download (``telecharger/groupe``, the portal's selection) above
+    FACTURIER_DOWNLOAD_MAX_BYTES (120 MB by default, api.md F12): ask for fewer invoices."""
+
+    code = "download.too_large"
+    http_status = 413
+    chorus_code = 20003
+    libelle = "GDP_MSG_TELECHARGEMENT_TROP_VOLUMINEUX"
+    default_message = _(
+        "Le téléchargement dépasse la taille maximale de %(max)s Mo : sélectionnez moins de factures."
+    )
+
+
+class DownloadRefused(ValidationFailed):
+    """A download request without invoice, or in a format other than PDF, ZIP or PIVOT."""
+
+    code = "download.refused"
+    libelle = "GDP_MSG_TELECHARGEMENT_REFUSE"
+    default_message = _("Le téléchargement est refusé (%(reason)s).")

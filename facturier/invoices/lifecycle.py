@@ -496,7 +496,8 @@ def invoice_correct_validator(
         level = {S.ERREUR_FOURNISSEUR_SUR_VALIDEUR: 1, S.ERREUR_COTRAITANT_SUR_VALIDEUR: 2}.get(locked.status)
         if level is None:
             raise IllegalTransition(current=locked.status, target=S.A_VALIDER_1.value)
-        if validator.pk in (locked.supplier_id, locked.recipient_id):
+        # Neither a party of the invoice nor the validator who just declined it.
+        if validator.pk in (locked.supplier_id, locked.recipient_id, getattr(locked, f"validator{level}_id")):
             raise RoutingRefused(field="valideur", reason=validator.identifier)
         before = {"identifier": getattr(locked, f"validator{level}_identifier"),
                   "name": getattr(locked, f"validator{level}_name")}

@@ -156,6 +156,7 @@ class Invoice(models.Model):
             models.Index(fields=["validator1", "status"]),
             models.Index(fields=["validator2", "status"]),
             models.Index(fields=["status", "status_changed_at"]),
+            models.Index(fields=["supplier", "status_changed_at"]),  # the supplier's live statuses
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,17 @@
 """Invoice deposit: turning a validated document into the immutable record, then routing it.
 
-``invoice_deposit`` is called by the flow processing (``facturier.flows.services``) inside the
-transaction that also writes the flow item, so an invoice and the trace of its integration are
+``invoice_deposit`` is called by the entry services (``facturier.invoices.entry``) inside their
+transaction; the flow processing (``facturier.flows.integrate``) deposits a batch at once with
+``invoice_prepare`` then ``invoices_deposit_many`` (the same records, fewer statements), in the
+transaction that also writes the flow items, so an invoice and the trace of its integration are
 committed together or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -16,14 +20,15 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from facturier.audit.services import audit_log
+from facturier.audit.services import AuditRecord, audit_log, audit_log_many
 from facturier.einvoice.codelists import credit_note_type_codes
 from facturier.einvoice.values import Value
 
 from .enums import FRAMES_BY_SHORT_CODE, BillingFrame, InvoiceStatus, InvoiceType
-from .models import Invoice, InvoiceStatusChange, certificate_fingerprint
+from .errors import IllegalTransition
 from .lifecycle import event_record, invoice_route, resubmission_source
-from .models import InvoiceEvent
+from .models import Invoice, InvoiceEvent, InvoiceStatusChange, certificate_fingerprint
+from .transitions import FrameGroup, Mover, acting_structure_id, allowed_targets, frame_group
 
 if TYPE_CHECKING:
     from facturier.accounts.models import User
@@ -97,6 +102,81 @@ def structured_data_of(document: DocumentInvoice) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
+def _new_invoice(*, actor: User, previous: Invoice | None = None, **arguments: Any) -> Invoice:
+    """The unsaved invoice DEPOSEE with its snapshots and deposit certificate (no file stored yet);
+    ``arguments`` are :func:`invoice_deposit`'s, ``deposited_at`` given."""
+    document: DocumentInvoice = arguments["document"]
+    data: bytes = arguments["data"]
+    supplier: Structure = arguments["supplier"]
+    recipient: Structure = arguments["recipient"]
+    service: Service | None = arguments["service"]
+    deposited_at: datetime = arguments["deposited_at"]
+    digest = hashlib.sha256(data).hexdigest()
+    number = _text(document.number)
+    totals = document.totals
+    issue = document.issue_date.value if document.issue_date is not None else None
+    due = document.due_date.value if document.due_date is not None else None
+    return Invoice(
+        supplier=supplier,
+        supplier_identifier=supplier.identifier,
+        supplier_identifier_type=supplier.identifier_type,
+        supplier_name=supplier.name,
+        recipient=recipient,
+        recipient_identifier=recipient.identifier,
+        recipient_name=recipient.name,
+        service=service,
+        service_code=service.code if service is not None else "",
+        service_name=service.name if service is not None else "",
+        number=number,
+        type=invoice_type_of(document),
+        document_type_code=_text(document.type_code),
+        billing_frame=arguments["billing_frame"],
+        issue_date=issue,
+        due_date=due,
+        currency=_text(document.currency) or "EUR",
+        amount_ht=_amount(totals.tax_exclusive) if totals else None,
+        amount_vat=_amount(totals.tax_total) if totals else None,
+        amount_ttc=_amount(totals.tax_inclusive) if totals else None,
+        amount_due=_amount(totals.payable) if totals else None,
+        commitment_number=_text(document.purchase_order_reference)[:50],
+        contract_number=_text(document.contract_reference)[:50],
+        deposit_mode=arguments["deposit_mode"],
+        syntax=arguments["syntax"],
+        structured_data=structured_data_of(document),
+        flow=arguments.get("flow"),
+        depositor=actor,
+        original_name=arguments["file_name"].rsplit("/", 1)[-1][:255],
+        original_sha256=digest,
+        original_size=len(data),
+        deposited_at=deposited_at,
+        certificate_fingerprint=certificate_fingerprint(
+            number=number,
+            supplier_identifier=supplier.identifier,
+            recipient_identifier=recipient.identifier,
+            deposited_at=deposited_at,
+            file_sha256=digest,
+        ),
+        status=InvoiceStatus.DEPOSEE,
+        status_changed_at=deposited_at,
+        **validator_fields(1, arguments.get("validator"), arguments.get("validator_service")),
+        **validator_fields(2, arguments.get("validator2"), arguments.get("validator2_service")),
+        previous=previous,
+    )
+
+
+def _deposited_data(invoice: Invoice, flow: Flow | None) -> dict[str, Any]:
+    """The data of the ``invoice.deposited`` audit entry."""
+    return {
+        "number": invoice.number,
+        "supplier": invoice.supplier_identifier,
+        "recipient": invoice.recipient_identifier,
+        "service": invoice.service_code,
+        "flow": flow.number if flow is not None else None,
+        "sha256": invoice.original_sha256,
+        "fingerprint": invoice.certificate_fingerprint,
+    }
+
+
 def invoice_deposit(
     *,
     actor: User,
@@ -122,56 +202,13 @@ def invoice_deposit(
     transaction; the original ``data`` is stored once under a fresh path and never rewritten.
     """
     deposited_at = deposited_at or timezone.now()
-    digest = hashlib.sha256(data).hexdigest()
     number = _text(document.number)
-    totals = document.totals
-    issue = document.issue_date.value if document.issue_date is not None else None
-    due = document.due_date.value if document.due_date is not None else None
     with transaction.atomic():
-        invoice = Invoice(
-            supplier=supplier,
-            supplier_identifier=supplier.identifier,
-            supplier_identifier_type=supplier.identifier_type,
-            supplier_name=supplier.name,
-            recipient=recipient,
-            recipient_identifier=recipient.identifier,
-            recipient_name=recipient.name,
-            service=service,
-            service_code=service.code if service is not None else "",
-            service_name=service.name if service is not None else "",
-            number=number,
-            type=invoice_type_of(document),
-            document_type_code=_text(document.type_code),
-            billing_frame=billing_frame,
-            issue_date=issue,
-            due_date=due,
-            currency=_text(document.currency) or "EUR",
-            amount_ht=_amount(totals.tax_exclusive) if totals else None,
-            amount_vat=_amount(totals.tax_total) if totals else None,
-            amount_ttc=_amount(totals.tax_inclusive) if totals else None,
-            amount_due=_amount(totals.payable) if totals else None,
-            commitment_number=_text(document.purchase_order_reference)[:50],
-            contract_number=_text(document.contract_reference)[:50],
-            deposit_mode=deposit_mode,
-            syntax=syntax,
-            structured_data=structured_data_of(document),
-            flow=flow,
-            depositor=actor,
-            original_name=file_name.rsplit("/", 1)[-1][:255],
-            original_sha256=digest,
-            original_size=len(data),
-            deposited_at=deposited_at,
-            certificate_fingerprint=certificate_fingerprint(
-                number=number,
-                supplier_identifier=supplier.identifier,
-                recipient_identifier=recipient.identifier,
-                deposited_at=deposited_at,
-                file_sha256=digest,
-            ),
-            status=InvoiceStatus.DEPOSEE,
-            status_changed_at=deposited_at,
-            **validator_fields(1, validator, validator_service),
-            **validator_fields(2, validator2, validator2_service),
+        invoice = _new_invoice(
+            actor=actor, document=document, data=data, file_name=file_name, supplier=supplier,
+            recipient=recipient, service=service, deposit_mode=deposit_mode, syntax=syntax,
+            billing_frame=billing_frame, flow=flow, deposited_at=deposited_at, validator=validator,
+            validator_service=validator_service, validator2=validator2, validator2_service=validator2_service,
             previous=resubmission_source(supplier_identifier=supplier.identifier, number=number),
         )
         invoice.original_file.save(invoice.original_name or "facture", ContentFile(data), save=False)
@@ -183,20 +220,7 @@ def invoice_deposit(
         InvoiceStatusChange.objects.create(
             invoice=invoice, status=InvoiceStatus.DEPOSEE, at=deposited_at, actor=actor
         )
-        audit_log(
-            actor=actor,
-            action="invoice.deposited",
-            obj=invoice,
-            data={
-                "number": number,
-                "supplier": supplier.identifier,
-                "recipient": recipient.identifier,
-                "service": invoice.service_code,
-                "flow": flow.number if flow is not None else None,
-                "sha256": digest,
-                "fingerprint": invoice.certificate_fingerprint,
-            },
-        )
+        audit_log(actor=actor, action="invoice.deposited", obj=invoice, data=_deposited_data(invoice, flow))
         if invoice.previous_id is not None:
             event_record(invoice=invoice.previous, code=InvoiceEvent.Code.RESUBMITTED, actor=actor,
                          structure=supplier, data={"next": invoice.pk, "number": number})
@@ -211,4 +235,132 @@ def validator_fields(level: int, structure: Structure | None, service: Service |
         f"validator{level}_service": service,
         f"validator{level}_identifier": structure.identifier if structure is not None else "",
         f"validator{level}_name": structure.name if structure is not None else "",
+    }
+
+
+# --- batches (flow processing) ----------------------------------------------------------------------
+
+
+@dataclass
+class PreparedDeposit:
+    """An invoice built and its original stored, ahead of :func:`invoices_deposit_many`.
+
+    Preparing holds no transaction and no lock: a flow prepares its batch while another worker
+    writes. A prepared deposit that is not deposited in the end must be :meth:`discard`-ed."""
+
+    arguments: dict[str, Any]  # invoice_deposit's keyword arguments but ``actor``
+    invoice: Invoice
+
+    def discard(self) -> None:
+        """Remove the stored original (the invoice row was never written, or was rolled back)."""
+        self.invoice.original_file.delete(save=False)
+
+
+def invoice_prepare(*, actor: User, **arguments: Any) -> PreparedDeposit:
+    """Build the invoice of :func:`invoice_deposit`'s ``arguments`` and store its original."""
+    arguments["deposited_at"] = arguments.get("deposited_at") or timezone.now()
+    invoice = _new_invoice(actor=actor, **arguments)
+    invoice.original_file.save(invoice.original_name or "facture", ContentFile(arguments["data"]), save=False)
+    return PreparedDeposit(arguments=arguments, invoice=invoice)
+
+
+def invoices_deposit_many(*, actor: User, deposits: Sequence[PreparedDeposit]) -> list[Invoice]:
+    """Deposit prepared invoices at once, in the caller's transaction, all or nothing.
+
+    The records are the ones :func:`invoice_deposit` writes for each in turn (the invoice DEPOSEE
+    with its certificate and stored original, the DEPOSEE history row and ``invoice.deposited``
+    entry, then the routing move, checked against the transition table, with its history row and
+    ``invoice.status.<to>`` entry written as :func:`~.transitions.invoice_transition` writes them),
+    with a few statements for the whole batch instead of a dozen per invoice, and the audit journal
+    locked once (:func:`~facturier.audit.services.audit_log_many`). A deposit that may re-submit a
+    rejected invoice, or whose routing records an event as well (:func:`_batch_route`), goes
+    through ``invoice_deposit`` itself. Returns the invoices in the order of ``deposits``; the
+    caller discards the prepared originals if its transaction fails.
+    """
+    if not deposits:
+        return []
+    # savepoint=False: in the caller's transaction, a failure fails the caller's whole batch anyway.
+    with transaction.atomic(savepoint=False):
+        # A REJETEE invoice with the same supplier and number may be the one this deposit re-submits
+        # (lifecycle.resubmission_source decides): those take the one-by-one path.
+        rejected = set(
+            Invoice.objects.filter(
+                status=InvoiceStatus.REJETEE,
+                supplier_identifier__in={d.invoice.supplier_identifier for d in deposits},
+                number__in={d.invoice.number for d in deposits},
+            ).values_list("supplier_identifier", "number")
+        )
+        result: list[Invoice] = []
+        batch: list[tuple[PreparedDeposit, str | None]] = []
+        for deposit in deposits:
+            invoice = deposit.invoice
+            target = _batch_route(invoice)
+            if (invoice.supplier_identifier, invoice.number) in rejected or target == _ONE_BY_ONE:
+                deposit.discard()
+                deposit.invoice = invoice_deposit(actor=actor, **deposit.arguments)
+            else:
+                batch.append((deposit, target))
+            result.append(deposit.invoice)
+        Invoice.objects.bulk_create([deposit.invoice for deposit, _ in batch])
+        history = []
+        records = []
+        moved_at = timezone.now()
+        moves: dict[str, list[int]] = {}
+        for deposit, target in batch:
+            invoice = deposit.invoice
+            history.append(InvoiceStatusChange(invoice=invoice, status=InvoiceStatus.DEPOSEE, at=invoice.deposited_at,
+                                               actor=actor))
+            records.append(AuditRecord(actor=actor, action="invoice.deposited", obj=invoice,
+                                       data=_deposited_data(invoice, deposit.arguments.get("flow"))))
+            if target is None:
+                continue
+            if target not in allowed_targets(mover=Mover.SYSTEM, invoice=invoice):
+                raise IllegalTransition(current=invoice.status, target=target)
+            moves.setdefault(target, []).append(invoice.pk)
+            invoice.status, invoice.status_changed_at = target, moved_at
+            history.append(InvoiceStatusChange(invoice=invoice, status=target, previous_status=InvoiceStatus.DEPOSEE,
+                                               at=moved_at, actor=None))
+            records.append(AuditRecord(actor=None, action=f"invoice.status.{target.lower()}", obj=invoice,
+                                       data=_routed_data(invoice)))
+        for status, pks in moves.items():
+            Invoice.objects.filter(pk__in=pks, status=InvoiceStatus.DEPOSEE).update(
+                status=status, status_changed_at=moved_at
+            )
+        InvoiceStatusChange.objects.bulk_create(history)
+        audit_log_many(records)
+    return result
+
+
+_ONE_BY_ONE = "one-by-one"
+
+
+def _batch_route(invoice: Invoice) -> str | None:
+    """Where :func:`~.lifecycle.invoice_route` sends a fresh deposit, in one move of the table:
+    A2 to MISE_EN_PAIEMENT, A9/A10 to their validator, A1/A12 to the recipient; ``None`` when it
+    stays DEPOSEE; ``_ONE_BY_ONE`` when the routing also records an event (A12 with a
+    representative to inform), which ``invoice_deposit`` does. tests/flows/test_batch.py checks the
+    batch against ``invoice_deposit`` for every frame."""
+    group = frame_group(invoice.billing_frame)
+    if group == FrameGroup.ALREADY_PAID:
+        return InvoiceStatus.MISE_EN_PAIEMENT.value
+    if group == FrameGroup.SUBCONTRACTING:
+        return InvoiceStatus.A_VALIDER_1.value
+    if group == FrameGroup.PLAIN:
+        if invoice.billing_frame.startswith("A12") and invoice.validator1_id is not None:
+            return _ONE_BY_ONE
+        return InvoiceStatus.MISE_A_DISPOSITION.value
+    return None
+
+
+def _routed_data(invoice: Invoice) -> dict[str, Any]:
+    """The data ``invoice_transition`` records for the system's routing move out of DEPOSEE."""
+    return {
+        "from": InvoiceStatus.DEPOSEE.value,
+        "to": invoice.status,
+        "comment": "",
+        "mover": Mover.SYSTEM.value,
+        "frame": invoice.billing_frame,
+        "supplier": invoice.supplier_id,
+        "recipient": invoice.recipient_id,
+        "validator": acting_structure_id(invoice=invoice, mover=Mover.VALIDATOR),
     }

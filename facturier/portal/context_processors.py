@@ -14,16 +14,22 @@ Contract (every template rendered with a request gets these):
     list of ``(code, name in that language)`` for the language picker.
 ``portal_next``
     the path to come back to after a language change (the current page).
+``portal_notices`` (``notices``)
+    list of ``Notice(text, url, link_label)`` shown above every page's content: what an app asks
+    the user to do on each visit (e.g. acknowledge a rejection after 7 days). Apps register a
+    provider with ``register_notice_provider``; providers run only when a page shows the list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info
 
@@ -91,3 +97,28 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if active is not None:
         context["portal_space_pages"] = visible_pages(request, active)
     return context
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+    url: str
+    link_label: str
+
+
+NoticeProvider = Callable[[HttpRequest], list[Notice]]
+_NOTICE_PROVIDERS: dict[str, NoticeProvider] = {}
+
+
+def register_notice_provider(name: str, provider: NoticeProvider) -> None:
+    """Add (or replace, keyed by ``name``: registering twice is harmless) a source of notices."""
+    _NOTICE_PROVIDERS[name] = provider
+
+
+def notices(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_notices": []}
+    return {"portal_notices": SimpleLazyObject(
+        lambda: [notice for provider in _NOTICE_PROVIDERS.values() for notice in provider(request)]
+    )}

@@ -264,6 +264,8 @@ def test_wrong_validator_is_corrected_by_the_supplier(a9: Invoice) -> None:
     supplier = _member(a9.supplier)
     with pytest.raises(RoutingRefused):  # the recipient cannot validate its own invoices
         lifecycle.invoice_correct_validator(actor=supplier, invoice=moved, validator=a9.recipient)
+    with pytest.raises(RoutingRefused):  # nor the validator who just declined it
+        lifecycle.invoice_correct_validator(actor=supplier, invoice=moved, validator=a9.validator1)
     right = _structure(EAUX)
     corrected = lifecycle.invoice_correct_validator(actor=supplier, invoice=moved, validator=right)
     assert (corrected.status, corrected.validator1_identifier, corrected.validator1_name) == (

@@ -68,6 +68,13 @@ TERM_FIELDS = {
     "BT-120": "references.motifExonerationTva", "BT-121": "references.motifExonerationTva",
     "BT-92": "montantTotal.montantRemiseGlobaleTTC", "BT-97": "montantTotal.motifRemiseGlobaleTTC",
 }
+# Findings without a business term that name the EntryData field in ``location`` (the validator,
+# facturier.invoices.entry_validator). The API names one validator level only (api.md F3): a second
+# level is given in the portal.
+LOCATION_FIELDS = {
+    "validator_identifier": "cadreDeFacturation.codeStructureValideur",
+    "validator_service_code": "cadreDeFacturation.codeServiceValideur",
+}
 
 
 def _money(value: Any) -> float | None:
@@ -84,7 +91,8 @@ def rejected_details(findings: list[dict[str, Any]]) -> dict[str, Any]:
     by_field: dict[str, list[str]] = {}
     for f in findings:
         terms = f.get("terms") or []
-        field = next((TERM_FIELDS[t] for t in terms if t in TERM_FIELDS), None)
+        field = LOCATION_FIELDS.get(f.get("location") or "") or next(
+            (TERM_FIELDS[t] for t in terms if t in TERM_FIELDS), None)
         if field is None and any(t.startswith(("BG-25", "BT-12", "BT-13", "BT-14", "BT-15")) and t not in TERM_FIELDS
                                  for t in terms):
             field = "lignePoste"
@@ -288,7 +296,8 @@ class SoumettreFacture(ChorusAPIView):
                       Decimal(0))
             # Entered TTC; the invoice carries it HT (BG-20), in the lines' HT/TTC proportion.
             discount = (totals["montantRemiseGlobaleTTC"] * ht / ttc).quantize(Decimal("0.01")) if ttc else None
-        frame = (data.get("cadreDeFacturation") or {}).get("codeCadreFacturation") or prefill.get("frame") or "A1"
+        cadre = data.get("cadreDeFacturation") or {}
+        frame = cadre.get("codeCadreFacturation") or prefill.get("frame") or "A1"
         entry = EntryData(
             supplier=supplier,
             recipient=recipient,
@@ -310,6 +319,8 @@ class SoumettreFacture(ChorusAPIView):
             note=data.get("commentaire") or "",
             preceding_invoice=refs.get("numeroFactureOrigine") or "",
             exemption_reason=refs.get("motifExonerationTva") or "",
+            validator_identifier=(cadre.get("codeStructureValideur") or "").strip(),
+            validator_service_code=(cadre.get("codeServiceValideur") or "").strip(),
         )
         self._check_declared(totals, entry)
         try:

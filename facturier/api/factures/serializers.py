@@ -19,6 +19,11 @@ def _text(**kwargs: object) -> serializers.CharField:
     return serializers.CharField(required=False, allow_null=True, allow_blank=True, **kwargs)
 
 
+def _amount_filter() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=25, decimal_places=6, required=False, allow_null=True,
+                                    coerce_to_string=False)
+
+
 # --- F1 deposer/flux ------------------------------------------------------------------------------
 
 
@@ -80,6 +85,18 @@ class RechercherFactureParFournisseurInput(FilterSerializer):
     periodeDateDepotAu = serializers.DateField(required=False, allow_null=True)
     periodeDateFactureDu = serializers.DateField(required=False, allow_null=True)
     periodeDateFactureAu = serializers.DateField(required=False, allow_null=True)
+    periodeDateHeureEtatCourantDu = _text(help_text="YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS or RFC 3339.")
+    periodeDateHeureEtatCourantAu = _text(help_text="YYYY-MM-DD (the whole day), YYYY-MM-DDTHH:MM:SS or RFC 3339.")
+    idStructureValideur = serializers.IntegerField(required=False, allow_null=True)
+    montantHTMin = _amount_filter()
+    montantHTMax = _amount_filter()
+    montantTTCMin = _amount_filter()
+    montantTTCMax = _amount_filter()
+    montantApayerMin = _amount_filter()
+    montantApayerMax = _amount_filter()
+    rejetTraite = serializers.BooleanField(
+        required=False, allow_null=True, help_text="true: only the rejections marked handled (false: no criterion)."
+    )
     rechercheFactureParFournisseur = pagination_serializer(
         "PaginationRechercherFactureParFournisseur", columns=tuple(FACTURE_SORTS)
     )(required=False, allow_null=True)
@@ -115,8 +132,25 @@ class FactureParFournisseur(serializers.Serializer):
     numeroMarche = serializers.CharField(allow_null=True)
     nomPrenomUtilisateurCreateur = serializers.CharField()
     taille = serializers.IntegerField()
-    rejetTraite = serializers.BooleanField()
+    rejetTraite = serializers.BooleanField(help_text="The supplier marked the rejection handled (traiterRejet).")
     empreinteCertificatDepot = serializers.CharField()
+    commentaireEtatCourant = serializers.CharField(allow_null=True, help_text="Motive of the current status.")
+    codeServiceFournisseur = serializers.CharField(allow_null=True)
+    nomServiceFournisseur = serializers.CharField(allow_null=True)
+    idValideur1 = serializers.IntegerField(allow_null=True, help_text="facturier extension.")
+    codeValideur1 = serializers.CharField(allow_null=True, help_text="A9/A10: main contractor; A12: representative.")
+    typeIdentifiantValideur1 = serializers.CharField(allow_null=True)
+    raisonSocialeValideur1 = serializers.CharField(allow_null=True)
+    nomValideur1 = serializers.CharField(allow_null=True)
+    prenomValideur1 = serializers.CharField(allow_null=True)
+    dateValidation1 = serializers.CharField(allow_null=True, help_text="YYYY-MM-DD.")
+    idValideur2 = serializers.IntegerField(allow_null=True, help_text="facturier extension.")
+    codeValideur2 = serializers.CharField(allow_null=True, help_text="Second level (co-contractor).")
+    typeIdentifiantValideur2 = serializers.CharField(allow_null=True)
+    raisonSocialeValideur2 = serializers.CharField(allow_null=True)
+    nomValideur2 = serializers.CharField(allow_null=True)
+    prenomValideur2 = serializers.CharField(allow_null=True)
+    dateValidation2 = serializers.CharField(allow_null=True, help_text="YYYY-MM-DD.")
 
 
 class RechercherFactureParFournisseurOutput(ChorusResponseSerializer):

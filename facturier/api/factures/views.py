@@ -22,6 +22,8 @@ from facturier.invoices.models import Invoice
 from facturier.invoices.selectors import invoice_list_issued
 
 from . import serializers as s
+from .rows import creator_name, current_comment, day, instant, validator_fields, with_current_comment
+from .search import amounts, filter_invoices, party_fields
 
 _SPACE = re.compile(rb"\s+")
 
@@ -76,12 +78,7 @@ class DeposerFluxFacture(ChorusAPIView):
         }
 
 
-def _number(value: Any) -> float | None:
-    return float(value) if value is not None else None
-
-
 def facture_row(invoice: Invoice) -> dict[str, Any]:
-    user = invoice.depositor
     return {
         "identifiantFactureCPP": invoice.pk,
         "numeroFacture": invoice.number,
@@ -89,31 +86,21 @@ def facture_row(invoice: Invoice) -> dict[str, Any]:
         "typeDemandePaiement": "FACTURE",
         "cadreFacturation": invoice.billing_frame,
         "statut": invoice.status,
-        "dateFacture": invoice.issue_date.isoformat() if invoice.issue_date else None,
-        "dateDepot": timezone.localdate(invoice.deposited_at).isoformat(),
-        "dateHeureEtatCourant": timezone.localtime(invoice.status_changed_at).isoformat(timespec="milliseconds"),
+        "commentaireEtatCourant": current_comment(invoice),
+        "dateFacture": day(invoice.issue_date),
+        "dateDepot": day(invoice.deposited_at),
+        "dateHeureEtatCourant": instant(invoice.status_changed_at),
         "numeroFluxDepot": invoice.flow.number if invoice.flow_id else None,
         "modeDepot": invoice.deposit_mode,
-        "montantHT": _number(invoice.amount_ht),
-        "montantTTC": _number(invoice.amount_ttc),
-        "montantAPayer": _number(invoice.amount_due),
-        "devise": invoice.currency,
-        "idFournisseur": invoice.supplier_id,
-        "codeFournisseur": invoice.supplier_identifier,
-        "typeIdentifiantFournisseur": invoice.supplier_identifier_type,
-        "designationFournisseur": invoice.supplier_name,
-        "idDestinataire": invoice.recipient_id,
-        "codeDestinataire": invoice.recipient_identifier,
-        "designationDestinataire": invoice.recipient_name,
-        "idServiceExecutant": invoice.service_id,
-        "codeServiceExecutant": invoice.service_code or None,
-        "nomServiceExecutant": invoice.service_name or None,
+        **amounts(invoice),
+        **party_fields(invoice),
         "numeroBonCommande": invoice.commitment_number or None,
         "numeroMarche": invoice.contract_number or None,
-        "nomPrenomUtilisateurCreateur": f"{user.last_name} {user.first_name}".strip() or user.email,
+        "nomPrenomUtilisateurCreateur": creator_name(invoice),
         "taille": invoice.original_size,
-        "rejetTraite": False,
+        "rejetTraite": invoice.rejection_handled,
         "empreinteCertificatDepot": invoice.certificate_fingerprint,
+        **validator_fields(invoice),
     }
 
 
@@ -125,32 +112,7 @@ class RechercherFactureParFournisseur(ChorusAPIView):
     output_serializer = s.RechercherFactureParFournisseurOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        queryset = invoice_list_issued(actor=request.user).select_related("flow", "depositor")
-        exact = {
-            "numeroFluxDepot": "flow__number",
-            "numeroFacture": "number",
-            "typeFacture": "type",
-            "idFournisseur": "supplier_id",
-            "modeDepot": "deposit_mode",
-            "numeroBonCommande": "commitment_number",
-            "numeroMarche": "contract_number",
-            "periodeDateFactureDu": "issue_date__gte",
-            "periodeDateFactureAu": "issue_date__lte",
-            "periodeDateDepotDu": "deposited_at__date__gte",
-            "periodeDateDepotAu": "deposited_at__date__lte",
-        }
-        for key, lookup in exact.items():
-            if data.get(key) is not None:
-                value = data[key]
-                queryset = queryset.filter(**{lookup: value.strip() if isinstance(value, str) else value})
-        statuses = data.get("statutCourant")
-        if statuses:
-            queryset = queryset.filter(status__in=[statuses] if isinstance(statuses, str) else list(statuses))
-        frame = data.get("cadreFacturation")
-        if isinstance(frame, dict):  # GO sends an object (api.md §9.3)
-            frame = frame.get("codeCadreFacturation") or frame.get("code")
-        if frame:
-            queryset = queryset.filter(billing_frame=frame)
+        queryset = filter_invoices(invoice_list_issued(actor=request.user), data)
         recipients = Q()
         for item in data.get("listeDestinataire") or []:
             if item.get("idDestinataire"):
@@ -160,8 +122,13 @@ class RechercherFactureParFournisseur(ChorusAPIView):
                 recipients |= condition
         if recipients:
             queryset = queryset.filter(recipients)
+        if data.get("rejetTraite"):
+            queryset = queryset.filter(rejection_handled=True)
         page_request = PageRequest.from_params(
             data.get("rechercheFactureParFournisseur"), columns=s.FACTURE_SORTS, default_column="dateDepot"
         )
-        page = paginate(queryset, page_request, sort_fields=s.FACTURE_SORTS)
+        page = paginate(
+            with_current_comment(queryset.select_related("flow", "depositor", "validator1", "validator2")),
+            page_request, sort_fields=s.FACTURE_SORTS,
+        )
         return {"listeFactures": [facture_row(invoice) for invoice in page.items], **page.response_fields()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import attachments, flows, references, views
+from . import attachments, flows, lifecycle, references, views
 
 app_name = "transverses"
 
@@ -69,4 +69,23 @@ urlpatterns: list[URLPattern] = [
     path("recuperer/modedepot", references.RecupererModesDepot.as_view(), name="recupererModesDepot"),
     path("recuperer/modereglements", references.RecupererModesReglement.as_view(), name="recupererModesReglement"),
     path("recuperer/formatflux", references.RecupererFormatFlux.as_view(), name="recupererFormatFlux"),
+    path(
+        "recuperer/cadrefacturation", lifecycle.RecupererCadreFacturation.as_view(), name="recupererCadreFacturation"
+    ),
+    path(
+        "recuperer/etat/typedp",
+        lifecycle.RecupererEtatParTypeDemandePaiement.as_view(),
+        name="recupererEtatParTypeDemandePaiement",
+    ),
+    path(
+        "recuperer/etats/traitement",
+        lifecycle.RecupererEtatsPossiblesPourTraitement.as_view(),
+        name="recupererEtatsPossiblesPourTraitement",
+    ),
+    path("recuperer/typedp", lifecycle.RecupererTypeDemandePaiement.as_view(), name="recupererTypeDemandePaiement"),
+    path(
+        "recuperer/motifs/refus/Facture/AValider",
+        lifecycle.RecupererMotifsRefusFactureAValider.as_view(),
+        name="recupererMotifsRefusFactureAValider",
+    ),
 ]

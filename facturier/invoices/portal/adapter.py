@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from facturier.flows.portal.selectors import localized
-from facturier.invoices import entry
+from facturier.invoices import entry, entry_validator
 
 if TYPE_CHECKING:
     from facturier.structures.models import Structure
@@ -83,6 +83,8 @@ LINE_FIELD_OF_TERM: dict[str, str] = {
     "BG-30": "vat_category",
     "BG-31": "name",
 }
+# Findings that name no business term but the EntryData field in their location (the validator).
+LOCATED_FIELDS = frozenset(name for pair in entry_validator.FIELDS.values() for name in pair)
 # The line of a finding, from its location (CII or UBL XPath: the n-th line element).
 _LINE_IN_LOCATION = re.compile(r"(?:IncludedSupplyChainTradeLineItem|InvoiceLine|CreditNoteLine)\[(\d+)\]")
 
@@ -128,6 +130,10 @@ def entry_data_of(form: EntryForm, formset: BaseLineFormSet) -> entry.EntryData:
         note=data.get("note", ""),
         preceding_invoice=data.get("preceding_invoice", "").strip(),
         exemption_reason=data.get("exemption_reason", ""),
+        validator_identifier=data.get("validator_identifier", "").strip(),
+        validator_service_code=data.get("validator_service_code") or "",
+        validator2_identifier=data.get("validator2_identifier", "").strip(),
+        validator2_service_code=data.get("validator2_service_code") or "",
     )
 
 
@@ -183,6 +189,10 @@ def apply_findings(form: EntryForm, formset: BaseLineFormSet, findings: list[dic
     filled = formset.filled_forms()
     for finding in findings:
         text = _finding_text(finding)
+        location = str(finding.get("location") or "")
+        if location in LOCATED_FIELDS and location in form.fields:
+            form.add_error(location, text)
+            continue
         terms = list(finding.get("terms") or [])
         header = next((FIELD_OF_TERM[t] for t in terms if t in FIELD_OF_TERM and t in form.fields), None)
         header = header or next((FIELD_OF_TERM[t] for t in terms if t in FIELD_OF_TERM), None)

@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from facturier.invoices.entry_validator import validator_structure
 from facturier.structures.models import Structure
 
 from . import selectors
@@ -137,6 +138,29 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def validator_search_attrs(prefix: str) -> dict[str, Any]:
+    """The directory autocomplete (directory.js) of a validator field: any active structure."""
+    return {
+        "autocomplete": "off", "data-directory-search": reverse_lazy("invoices_portal:validator_search"),
+        "role": "combobox", "aria-autocomplete": "list", "aria-expanded": "false",
+        "aria-controls": f"{prefix}-suggestions", "data-info": f"{prefix}-info",
+        "data-service-select": f"id_{prefix}_service_code",
+    }
+
+
+def validator_services_field(field: forms.Field, identifier: str) -> Structure | None:
+    """Fill a validator's service select with the services of the structure ``identifier`` names
+    (as the recipient's); the structure, or None."""
+    structure = validator_structure(identifier)
+    services = selectors.recipient_services(structure=structure) if structure is not None else []
+    field.choices = [("", _("— Aucun service —"))] + [(s.code, f"{s.code} — {s.name}") for s in services]
+    field.widget.attrs.update({
+        "data-services-url": str(reverse_lazy("invoices_portal:validator_services")),
+        "data-services-param": "structure",
+    })
+    return structure
+
+
 class EntryForm(forms.Form):
     """The invoice's header: parties, references, dates, discount, payment, attachments."""
 
@@ -181,12 +205,28 @@ class EntryForm(forms.Form):
         label=_("Pièces jointes"), required=False,
         help_text=_("Ajoutées à la facture au moment de l'envoi (elles ne sont pas gardées dans le brouillon)."),
     )
+    # The validator (A9: the main contractor, required; A12: the group's representative, optional)
+    # and an optional second level (A9 under a co-contractor). Checked by the entry service.
+    validator_identifier = forms.CharField(
+        label=_("Valideur (SIRET)"), max_length=80, required=False,
+        help_text=_("Tapez un SIRET ou un nom : l'annuaire propose les structures actives."),
+        widget=forms.TextInput(attrs=validator_search_attrs("validator")),
+    )
+    validator_service_code = forms.ChoiceField(label=_("Service du valideur"), required=False)
+    validator2_identifier = forms.CharField(
+        label=_("Valideur de niveau 2 (SIRET)"), max_length=80, required=False,
+        help_text=_("Sous-traitant d'un cotraitant (A9) : le cotraitant valide d'abord (niveau 1), "
+                    "puis cette structure (niveau 2). Laissez vide sinon."),
+        widget=forms.TextInput(attrs=validator_search_attrs("validator2")),
+    )
+    validator2_service_code = forms.ChoiceField(label=_("Service du valideur de niveau 2"), required=False)
 
     # The fields whose raw value a draft keeps (attachments are files: not kept).
     DRAFT_FIELDS = (
         "supplier", "recipient", "service_code", "commitment_number", "contract_number", "type", "frame",
         "number", "issue_date", "due_date", "currency", "preceding_invoice", "global_discount",
         "global_discount_reason", "payment_means", "iban", "bic", "payment_terms", "exemption_reason", "note",
+        "validator_identifier", "validator_service_code", "validator2_identifier", "validator2_service_code",
     )
 
     INVOICE_FIELDS = ("type", "frame", "number", "issue_date", "due_date", "currency", "preceding_invoice")
@@ -215,6 +255,10 @@ class EntryForm(forms.Form):
         ]
         self.fields["service_code"].widget.attrs["data-services-url"] = str(
             reverse_lazy("invoices_portal:directory_services"))
+        self.validator_structures = {
+            prefix: validator_services_field(self.fields[f"{prefix}_service_code"], self._raw(f"{prefix}_identifier"))
+            for prefix in ("validator", "validator2")
+        }
 
     def _raw(self, name: str) -> str:
         if self.is_bound:

@@ -20,19 +20,31 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 10
 
 
-def recipient_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Structure]:
-    """Active public structures (the public directory) whose SIRET starts with the query's
-    digits, or whose name contains it."""
+def structure_search(*, structures: QuerySet[Structure], query: str, limit: int = SEARCH_LIMIT) -> list[Structure]:
+    """Those of ``structures`` whose identifier starts with the query's digits, or whose name
+    contains it (at least two characters)."""
     query = (query or "").strip()
     if len(query) < 2:
         return []
     digits = "".join(query.split())
-    structures = directory_search()
     if digits.isdigit():
         structures = structures.filter(identifier__startswith=digits)
     else:
         structures = structures.filter(Q(name__icontains=query) | Q(label__icontains=query))
     return list(structures[:limit])
+
+
+def recipient_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Structure]:
+    """Active public structures (the public directory) matching the query."""
+    return structure_search(structures=directory_search(), query=query, limit=limit)
+
+
+def validator_search(*, query: str, limit: int = SEARCH_LIMIT) -> list[Structure]:
+    """Active structures, public or private (a main contractor is usually a company), matching
+    the query: the validator autocomplete. Only directory data (name, identifier, city) are shown
+    from it, as ``rechercherStructure`` shows them for every structure."""
+    active = Structure.objects.filter(status=Structure.Status.ACTIVE).order_by("name", "pk")
+    return structure_search(structures=active, query=query, limit=limit)
 
 
 def recipient_by_identifier(*, identifier: str) -> Structure | None:

@@ -312,8 +312,11 @@ class OriginalView(_InvoiceMixin, View):
 class DirectorySearchView(_EntrySpaceMixin, View):
     """``annuaire/recherche.json?q=``: active public structures by SIRET (prefix) or name."""
 
+    def search(self, query: str) -> list[Structure]:
+        return selectors.recipient_search(query=query)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        structures = selectors.recipient_search(query=request.GET.get("q", ""))
+        structures = self.search(request.GET.get("q", ""))
         return JsonResponse({"results": [
             {"identifier": s.identifier, "name": s.name, "city": s.city, "postal_code": s.postal_code}
             for s in structures

@@ -1,8 +1,17 @@
-/* Recipient autocomplete: as the user types a SIRET or a name, ask the directory
-   (annuaire/recherche.json) for active public structures and list them; choosing one puts its
-   SIRET in the field, says its name, and fills the service select from annuaire/services.json.
-   Without JavaScript the user types the SIRET; the server resolves it and lists the services
-   when the page comes back (Recalculer, Enregistrer). */
+/* Directory autocomplete: as the user types a SIRET or a name, ask the directory for structures
+   and list them; choosing one puts its SIRET in the field, says its name, and fills the service
+   select. Without JavaScript the user types the SIRET; the server resolves it and lists the
+   services when the page comes back (Recalculer, Enregistrer).
+
+   Each field is one input with
+   - data-recipient-search (the recipient: annuaire/recherche.json, public structures) or
+     data-directory-search (another search, e.g. the validator: annuaire/valideurs.json): the URL;
+   - aria-controls: the id of its suggestion list;
+   - data-info (optional, default "recipient-info"): the id of the element that shows the name;
+   - data-service-select (optional): the id of its service select; without it, the first
+     select[data-services-url] of the page (the recipient's service).
+   The service select's data-services-url answers {services: [{code, name}], recipient|structure};
+   its data-services-param names the query parameter (default "destinataire"). */
 (function () {
   "use strict";
 
@@ -15,13 +24,13 @@
     };
   }
 
-  function setUp() {
-    var input = document.querySelector("input[data-recipient-search]");
-    var list = document.getElementById("recipient-suggestions");
-    var info = document.getElementById("recipient-info");
-    var service = document.querySelector("select[data-services-url]");
-    if (!input || !list) { return; }
-    var searchUrl = input.getAttribute("data-recipient-search");
+  function setUp(input) {
+    var list = document.getElementById(input.getAttribute("aria-controls") || "recipient-suggestions");
+    var info = document.getElementById(input.getAttribute("data-info") || "recipient-info");
+    var serviceId = input.getAttribute("data-service-select");
+    var service = serviceId ? document.getElementById(serviceId) : document.querySelector("select[data-services-url]");
+    if (!list) { return; }
+    var searchUrl = input.getAttribute("data-recipient-search") || input.getAttribute("data-directory-search");
     var active = -1;
     var results = [];
     var loadedFor = input.value.replace(/\s+/g, "");
@@ -44,7 +53,8 @@
     function loadServices(identifier, keep) {
       if (!service) { return; }
       loadedFor = identifier;
-      var url = service.getAttribute("data-services-url") + "?destinataire=" + encodeURIComponent(identifier);
+      var param = service.getAttribute("data-services-param") || "destinataire";
+      var url = service.getAttribute("data-services-url") + "?" + param + "=" + encodeURIComponent(identifier);
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { services: [], recipient: null }; })
         .then(function (data) {
@@ -59,8 +69,9 @@
             service.appendChild(option);
           });
           service.value = current;
-          if (data.recipient && info) {
-            info.textContent = data.recipient.name + (data.recipient.city ? " — " + data.recipient.city : "");
+          var found = data.recipient || data.structure;
+          if (found && info) {
+            info.textContent = found.name + (found.city ? " — " + found.city : "");
           }
         })
         .catch(function () { /* the server checks the service anyway */ });
@@ -84,7 +95,7 @@
           list.innerHTML = "";
           results.forEach(function (s, i) {
             var li = document.createElement("li");
-            li.id = "recipient-option-" + i;
+            li.id = list.id + "-option-" + i;
             li.setAttribute("role", "option");
             li.setAttribute("aria-selected", "false");
             li.textContent = s.name + " — " + s.identifier + (s.city ? " (" + s.city + ")" : "");
@@ -120,9 +131,13 @@
     });
   }
 
+  function setUpAll() {
+    document.querySelectorAll("input[data-recipient-search], input[data-directory-search]").forEach(setUp);
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
+    document.addEventListener("DOMContentLoaded", setUpAll);
   } else {
-    setUp();
+    setUpAll();
   }
 })();

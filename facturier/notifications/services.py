@@ -1,0 +1,143 @@
+"""Notification e-mails derived from the audit journal (STYLE.md §5), never from model signals.
+
+The journal subscriber (``subscribers.py``) only queues :func:`entry_notify` with the entry's id
+once the change has committed. :func:`entry_notify` decides who is told (``audience``), records
+one :class:`~.models.Notification` per user and queues the mails, all in one transaction that
+first inserts the entry's :class:`~.models.NotifiedEntry`: a retried or concurrent job for the
+same entry fails on that unique row and rolls back, so nobody gets a mail twice. Mails are sent
+when that transaction commits (``facturier.accounts.emails.mail_user``: the user's language and
+contact address). :func:`notifications_sweep` catches up entries whose job was lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from facturier.accounts.emails import mail_user
+from facturier.audit.models import AuditEntry
+from facturier.invoices.enums import InvoiceStatus, StateRejectionMotive, ValidatorRefusalMotive
+from facturier.invoices.lifecycle import validation_delay
+from facturier.invoices.models import Invoice
+
+from .audience import (
+    REPRESENTATIVE_ACTION,
+    ROLE_SPACES,
+    STATUS_PREFIX,
+    entry_targets,
+    is_notified_action,
+)
+from .links import invoice_url
+from .models import Notification, NotifiedEntry
+from .selectors import Reader, readers_of
+
+logger = logging.getLogger(__name__)
+
+STATUS_SUBJECT = _("Facture %(number)s : %(status)s")
+REPRESENTATIVE_SUBJECT = _("Facture %(number)s d'un cotraitant de votre groupement")
+LEVEL_2_DEADLINE = frozenset({InvoiceStatus.A_VALIDER_2, InvoiceStatus.ABSENCE_VALIDATION_2_HORS_DELAI})
+
+
+def entry_notify(*, entry_id: int) -> int:
+    """Send the e-mails an audit entry calls for; return how many. Running it again for the same
+    entry sends nothing (and returns 0)."""
+    entry = AuditEntry.objects.filter(pk=entry_id).select_related("object_type").first()
+    if entry is None or not is_notified_action(entry.action):
+        return 0
+    if NotifiedEntry.objects.filter(entry_id=entry.pk).exists():
+        return 0
+    invoice = _invoice_of(entry)
+    targets = [] if invoice is None else entry_targets(action=entry.action, data=entry.data, invoice=invoice)
+    # The actor knows what they did; the others of their structure are told.
+    readers = readers_of(targets, exclude_user_id=entry.actor_id)
+    try:
+        with transaction.atomic():
+            NotifiedEntry.objects.create(entry=entry, mails=len(readers))
+            if invoice is not None:
+                for reader in readers:
+                    _notify(entry=entry, invoice=invoice, reader=reader)
+    except IntegrityError:
+        logger.info("notifications for journal entry %s were already sent", entry.pk)
+        return 0
+    return len(readers)
+
+
+def notifications_sweep(*, now: dt.datetime | None = None) -> list[int]:
+    """Notify the recent entries whose job never ran (a broker outage, a crash between the commit
+    and the queueing). Looks back ``FACTURIER_NOTIFICATION_SWEEP_HOURS`` and leaves the last
+    minute to the jobs queued normally. Returns the entry ids handled."""
+    now = now or timezone.now()
+    window = dt.timedelta(hours=settings.FACTURIER_NOTIFICATION_SWEEP_HOURS)
+    stray = AuditEntry.objects.filter(
+        Q(action__startswith=STATUS_PREFIX + ".") | Q(action=REPRESENTATIVE_ACTION),
+        timestamp__gte=now - window, timestamp__lte=now - dt.timedelta(minutes=1), notified__isnull=True,
+    )
+    ids = list(stray.order_by("sequence").values_list("pk", flat=True))
+    for entry_id in ids:
+        entry_notify(entry_id=entry_id)
+    return ids
+
+
+def _invoice_of(entry: AuditEntry) -> Invoice | None:
+    if entry.object_type_id != ContentType.objects.get_for_model(Invoice).pk or not entry.object_id.isdigit():
+        return None
+    return Invoice.objects.filter(pk=int(entry.object_id)).first()
+
+
+def _motive_label(code: str) -> Promise | str:
+    for enum in (StateRejectionMotive, ValidatorRefusalMotive):
+        if code in enum.values:
+            return enum(code).label
+    return code
+
+
+def status_label(code: object) -> Promise | str:
+    """The status's label (lazy: it is rendered in the reader's language)."""
+    if not code:
+        return ""
+    return InvoiceStatus(code).label if code in InvoiceStatus.values else str(code)
+
+
+def _notify(*, entry: AuditEntry, invoice: Invoice, reader: Reader) -> None:
+    user = reader.user
+    context: dict[str, Any] = {
+        "invoice": invoice,
+        "roles": [role.value for role in reader.roles],
+        "link": invoice_url(invoice_id=invoice.pk, space=ROLE_SPACES[reader.roles[0]]),
+        "at": entry.timestamp,
+    }
+    if entry.action == REPRESENTATIVE_ACTION:
+        template, subject, params = "notifications/representative_informed.txt", REPRESENTATIVE_SUBJECT, {}
+    else:
+        data = entry.data
+        to = str(data.get("to", ""))
+        level = 2 if to in LEVEL_2_DEADLINE else 1
+        context.update(
+            to=to,
+            status=status_label(to),
+            previous=status_label(data.get("from")),
+            comment=data.get("comment", ""),
+            motives=[_motive_label(str(code)) for code in data.get("motives", [])],
+            state_rejection=bool(set(data.get("motives", [])) & set(StateRejectionMotive.values)),
+            deadline=entry.timestamp + validation_delay(),
+            days=validation_delay().days,
+            validator_name=getattr(invoice, f"validator{level}_name"),
+            validator_identifier=getattr(invoice, f"validator{level}_identifier"),
+        )
+        template, subject = "notifications/status_change.txt", STATUS_SUBJECT
+        params = {"status": context["status"]}
+    Notification.objects.create(
+        entry=entry, user=user, invoice=invoice, email=user.notification_email,
+        language=user.language or settings.LANGUAGE_CODE, roles=context["roles"],
+    )
+    mail_user(user=user, subject=subject, template=template, context=context,
+              subject_params={"number": invoice.number, **params})
