@@ -139,3 +139,30 @@ def test_the_state_service_dialog_offers_the_motives(new_page, live_server, demo
     expect(page.locator("#invoice-status")).to_have_text("Rejetée")
     invoice.refresh_from_db()
     assert invoice.status_changes.last().motives == ["EJ_INCORRECT"]
+
+
+def test_tracking_slip_download(new_page, live_server, demo, artifacts: Path) -> None:  # noqa: F811
+    """The recipient downloads the tracking slip from the invoice page: a PDF naming the invoice and
+    every status with its comment; the download of the slip is not a download of the invoice."""
+    from playwright.sync_api import expect
+
+    from facturier.invoices.models import InvoiceEvent
+    from tests.invoices.world import pdf_text
+
+    invoice = receive("AD-2025-0301")
+    move(invoice, S.SUSPENDUE)
+    page = logged_in(new_page, live_server.url, COMMUNE_USER)
+    page.goto(f"{live_server.url}/factures-recues/factures/{invoice.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("AD-2025-0301")
+    page.screenshot(path=str(artifacts / "received-invoice-page.png"), full_page=True)
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Bordereau de suivi (PDF)").click()
+    download = caught.value
+    target = artifacts / "bordereau-de-suivi.pdf"
+    download.save_as(str(target))
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for expected in ("AD-2025-0301", "Au Diapason", "Commune de Montclair", "Suspendue", "motif"):
+        assert expected in text, expected
+    assert not invoice.events.filter(code=InvoiceEvent.Code.DOWNLOAD).exists()
