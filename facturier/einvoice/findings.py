@@ -161,43 +161,63 @@ PREFIXES: dict[str, str] = {
 
 
 def _name(element: etree._Element) -> str:
-    qname = etree.QName(element)
-    ns = qname.namespace
-    if ns is None:
-        return qname.localname
-    prefix = PREFIXES.get(ns)
-    if prefix is None:
-        return f"*[local-name()='{qname.localname}']"
-    return f"{prefix}:{qname.localname}" if prefix else qname.localname
+    return _tag_name(element.tag)
+
+
+_TAG_NAMES: dict[str, str] = {}
+
+
+def _tag_name(tag: str) -> str:
+    """The location step of a Clark tag (``cac:Party``, ``Invoice``, ``*[local-name()='x']``),
+    memoised: a document has few distinct tags, and each finding's path names several."""
+    name = _TAG_NAMES.get(tag)
+    if name is None:
+        qname = etree.QName(tag)
+        ns = qname.namespace
+        if ns is None:
+            name = qname.localname
+        else:
+            prefix = PREFIXES.get(ns)
+            if prefix is None:
+                name = f"*[local-name()='{qname.localname}']"
+            else:
+                name = f"{prefix}:{qname.localname}" if prefix else qname.localname
+        if len(_TAG_NAMES) > 10_000:  # hostile input with endless names: stay bounded
+            _TAG_NAMES.clear()
+        _TAG_NAMES[tag] = name
+    return name
 
 
 class PathBuilder:
     """Builds :func:`element_path` locations for many elements of one document.
 
-    Each parent's children are enumerated once and every path prefix is memoised, so naming all
-    10,000 lines of an invoice costs O(n), where calling :func:`element_path` for each would cost
-    O(n^2) (a position needs the same-named siblings). Use one builder per document and
-    validation; it keeps the elements it has seen alive.
+    Each parent's children are enumerated once (their tag and, among same-named siblings, their
+    position) and every path prefix is memoised, so naming all 10,000 lines of an invoice costs
+    O(n), where calling :func:`element_path` for each would cost O(n^2) (a position needs the
+    same-named siblings). Use one builder per document and validation; it keeps the elements it
+    has seen alive.
     """
 
     __slots__ = ("_paths", "_steps")
 
     def __init__(self) -> None:
-        self._steps: dict[etree._Element, str] = {}
+        self._steps: dict[etree._Element, tuple[str, int]] = {}
         self._paths: dict[etree._Element, str] = {}
 
     def _index_children(self, parent: etree._Element) -> None:
-        counts: dict[Any, int] = {}
         children = list(parent.iterchildren(etree.Element))
-        for child in children:
-            counts[child.tag] = counts.get(child.tag, 0) + 1
-        seen: dict[Any, int] = {}
-        for child in children:
-            name = _name(child)
-            if counts[child.tag] > 1:
-                seen[child.tag] = seen.get(child.tag, 0) + 1
-                name = f"{name}[{seen[child.tag]}]"
-            self._steps[child] = name
+        tags = [child.tag for child in children]
+        counts: dict[str, int] = {}
+        for tag in tags:
+            counts[tag] = counts.get(tag, 0) + 1
+        seen: dict[str, int] = {}
+        steps = self._steps
+        for child, tag in zip(children, tags, strict=True):
+            if counts[tag] > 1:
+                seen[tag] = position = seen.get(tag, 0) + 1
+                steps[child] = (tag, position)
+            else:
+                steps[child] = (tag, 0)
 
     def path(self, node: etree._Element, attribute: str | None = None) -> str:
         """The location of ``node`` (and of its ``attribute``), as :func:`element_path`."""
@@ -211,7 +231,11 @@ class PathBuilder:
                 if step is None:
                     self._index_children(parent)
                     step = self._steps[node]
-                path = self.path(parent) + "/" + step
+                tag, position = step
+                name = _tag_name(tag)
+                if position:
+                    name = f"{name}[{position}]"
+                path = f"{self.path(parent)}/{name}"
             self._paths[node] = path
         return f"{path}/@{attribute}" if attribute else path
 

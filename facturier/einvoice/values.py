@@ -40,6 +40,10 @@ def normalize_space(text: str) -> str:
 
 def parse_decimal(raw: str) -> Decimal | None:
     """Parse an ``xs:decimal`` lexical form; ``None`` when the Schematron cast would fail."""
+    # Fast path, the usual form: ASCII digits and at most one ".", without sign or whitespace.
+    t = raw.replace(".", "", 1)
+    if t.isdigit() and t.isascii():
+        return Decimal(raw)
     s = raw.strip(_XML_WS)
     # xs:decimal lexical space: [+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+). ``Decimal()`` alone would accept
     # "1e3", "NaN", "1_000" or non-ASCII digits, which the Schematron's xs:decimal() cast rejects.

@@ -32,7 +32,7 @@ instead of walking the tree again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -96,6 +96,10 @@ class Scan:
     hits: dict[str, list[Any]]
     named: dict[str, list[Any]]
     attrs: dict[str, list[Any]]
+    # Every element of the document, mapped to its automaton state. Kept with the scan on purpose:
+    # it holds the lxml proxies alive, so that the rules walking the tree after the scan reuse
+    # them instead of having lxml create (and free) a Python object per element visit.
+    states: dict[Any, Any] = field(default_factory=dict, repr=False)
 
 
 class Scanner:
@@ -269,8 +273,7 @@ class Scanner:
             st = parent.next.get(tag)
             if st is None:
                 st = nxt(parent, tag)
-            if len(el):  # only parents are looked up again: leaves need no entry
-                state[el] = st
+            state[el] = st  # cheaper than asking len(el) whether it is a parent
             mode = st.mode
             if mode:
                 if mode & _OTHER:  # rare: forbidden elements, ONE/SOME contexts
@@ -303,7 +306,7 @@ class Scanner:
                 n = counts.get((rid, ctx), 0)
                 if (kind == ONE and n != 1) or (kind == SOME and n == 0):
                     out.setdefault(rid, []).append(ctx)
-        return Scan(out, named, attrs)
+        return Scan(out, named, attrs, state)
 
 
 class _State:

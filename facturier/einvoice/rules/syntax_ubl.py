@@ -219,6 +219,15 @@ def _attr_check(rule_id: str, attr: str) -> Callable[[RuleContext], Any]:
     return check
 
 
+def _attr_batch(ctx: RuleContext) -> dict[str, Any]:
+    """The not(//@attr) rules in one step: {rule: (root,)} for the attributes the walk met."""
+    found = _scan(ctx).attrs
+    if not found:
+        return {}
+    any_attr = _table()[1]
+    return {any_attr[attr]: (ctx.root,) for attr in found if attr in any_attr}
+
+
 # -- French messages ---------------------------------------------------------------------------
 
 _FR_DT = {
@@ -308,7 +317,9 @@ def _register_table() -> None:
             continue
         m = _ANY_ATTR_RE.fullmatch(info.test.strip())
         if m:
-            rule(rule_id, fr=_fr_table(rule_id, info.text), syntax=UBL)(_attr_check(rule_id, m.group(1)))
+            rule(rule_id, fr=_fr_table(rule_id, info.text), syntax=UBL, batch=_attr_batch)(
+                _attr_check(rule_id, m.group(1))
+            )
         else:
             rule(rule_id, fr=_fr_table(rule_id, info.text), syntax=UBL, batch=_batch)(_table_check(rule_id))
 

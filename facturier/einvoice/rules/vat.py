@@ -162,7 +162,8 @@ class VatRuleSet:
             facts = self.build(ctx)
             res = {}
             by_code = self.by_code
-            for code in facts.present:
+            # Sorted: the findings come out in the same order in every process (set order is not).
+            for code in sorted(facts.present):
                 for rule_id, check in by_code.get(code, ()):
                     try:
                         hits = check(facts)
