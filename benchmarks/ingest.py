@@ -174,10 +174,15 @@ def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
         )
 
     results: dict[str, Any] = {"load_before": _loadavg()}
+    log_marks: list[list[int]] = []
     for workload in ("api", "flow"):
         prefix = f"{workload.upper()}-{setup_key.upper()}"
         docs = invoices(fmt, prefix, n)
         lot = targz(docs) if workload == "flow" else b""
+        # Each workload starts on idle workers: the jobs the previous one queued after its invoices
+        # reached MISE_A_DISPOSITION (notifications, EDI reports, flow reports) are done first.
+        drained = _drain_queue(900)
+        log_marks.append(_log_sizes())
         load0 = os.getloadavg()[0]
         t0 = time.perf_counter()
         if workload == "api":
@@ -200,9 +205,61 @@ def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
             "rejected": rejected(prefix),
             "load1_before": load0,
             "load1_after": os.getloadavg()[0],
+            "drained_before_seconds": drained,
+            "flows_final_seconds": _wait_final(Flow, numbers, t0),
         }
+    results["drained_after_seconds"] = _drain_queue(900)
+    log_marks.append(_log_sizes())
+    for k, workload in enumerate(("api", "flow")):
+        results[workload]["worker_tasks"] = _task_seconds(log_marks[k], log_marks[k + 1])
     results["load_after"] = _loadavg()
     return results
+
+
+def _worker_logs() -> list[Path]:
+    return [Path(p) for p in os.environ.get("FACTURIER_BENCH_WORKER_LOGS", "").split(os.pathsep) if p]
+
+
+def _log_sizes() -> list[int]:
+    return [log.stat().st_size for log in _worker_logs()]
+
+
+def _task_seconds(start: list[int], end: list[int]) -> dict[str, list[float]]:
+    """Worker time by task name between two marks of the worker logs: {name: [count, seconds]}."""
+    import re
+
+    done = re.compile(r"Task ([\w.]+)\[[^\]]+\] succeeded in ([0-9.e-]+)s")
+    totals: dict[str, list[float]] = {}
+    for log, a, b in zip(_worker_logs(), start, end, strict=True):
+        with log.open("rb") as fh:
+            fh.seek(a)
+            text = fh.read(b - a).decode("utf-8", "replace")
+        for name, seconds in done.findall(text):
+            total = totals.setdefault(name, [0, 0.0])
+            total[0] += 1
+            total[1] += float(seconds)
+    return totals
+
+
+def _drain_queue(timeout: float) -> float:
+    """Seconds until the broker's default queue is empty and no task is running (0 without a broker)."""
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return 0.0
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    t0 = time.perf_counter()
+    # kombu's Redis transport keeps the messages being processed (acks_late) in the "unacked" hash.
+    _wait(lambda: client.llen("celery") == 0 and client.hlen("unacked") == 0, timeout)
+    return time.perf_counter() - t0
+
+
+def _wait_final(flow_model: Any, numbers: list[str], t0: float) -> float:
+    """Seconds from the first deposit until every flow is final (report written)."""
+    _wait(lambda: _final(flow_model, numbers), 300)
+    return time.perf_counter() - t0
 
 
 def _final(flow_model: Any, numbers: list[str]) -> bool:
@@ -372,6 +429,7 @@ def run_setup(key: str, fmt: str, n: int) -> dict[str, Any]:
     _run([sys.executable, "-m", "facturier.cli", "migrate", "--noinput", "-v", "0"], env)
     workers = _start_workers(worker_count, env, data_dir) if worker_count else []
     try:
+        env["FACTURIER_BENCH_WORKER_LOGS"] = os.pathsep.join(str(log) for _, log in workers)
         out = _run([sys.executable, "-m", "benchmarks.ingest", "--child", key, "--format", fmt, "-n", str(n)], env)
         result = json.loads(out.strip().splitlines()[-1])
         result["worker_peak_kib"] = _worker_peaks(workers)
@@ -422,18 +480,31 @@ def report(ref: dict[str, Any], setups: list[dict[str, Any]], memory: dict[str, 
             r = s[workload]
             status = "TIMEOUT" if r["timed_out"] else ("REJECTS" if r["rejected"] else "ok")
             rows.append([
-                s["label"], label, str(r["integrated"]), "%.2f" % r["seconds"], "%.1f" % r["rate"],
+                s["label"], label, str(r["integrated"]), "%.2f" % r["seconds"],
+                "%.2f" % r.get("flows_final_seconds", float("nan")), "%.1f" % r["rate"],
                 "%.2f %%" % (100 * r["rate"] / ref["rate"]), "%.1f" % r["accept_rate"],
                 "%.2f/%.2f" % (r["load1_before"], r["load1_after"]),
                 ",".join("%.0f" % (k / 1024) for k in s["worker_peak_kib"]) or "-", status,
             ])
     lines.append(table(
-        ["setup", "workload", "MAD", "seconds", "invoices/s", "of reference", "accepted/s", "load1 before/after",
+        ["setup", "workload", "MAD", "seconds", "flows final s", "invoices/s", "of reference", "accepted/s",
+         "load1 before/after",
          "worker peak RSS MB", "check"],
         rows,
     ))
     for s in setups:
+        if s["workers"]:
+            lines.append(
+                f"  {s['label']}: jobs queued after MISE_A_DISPOSITION (notifications, reports) drained "
+                f"{s['flow'].get('drained_before_seconds', 0):.1f} s after the API workload and "
+                f"{s.get('drained_after_seconds', 0):.1f} s after the flow workload."
+            )
         for workload in ("api", "flow"):
+            tasks = s[workload].get("worker_tasks") or {}
+            if tasks:
+                lines.append(f"  {s['label']}, {workload} workload, worker time by task until the queue drained: "
+                             + ", ".join(f"{name} {int(c)} x = {sec:.1f} s" for name, (c, sec)
+                                         in sorted(tasks.items(), key=lambda t: -t[1][1])))
             if s[workload]["rejected"]:
                 lines.append(f"  {s['label']} {workload}: rejected entries, e.g. {s[workload]['rejected'][:1]}")
     target = [s for s in setups if s["workers"] == 2]

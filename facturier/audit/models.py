@@ -45,6 +45,17 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("append to the audit journal with facturier.audit.services.audit_log")
 
+    def append_chained(self, entries: list[AuditEntry]) -> list[AuditEntry]:
+        """Insert entries that ``audit_log_many`` numbered and chained under the head lock, in one
+        statement. Refuses a list that is not one unbroken, hashed run of the chain."""
+        for previous, entry in zip([None, *entries], entries, strict=False):
+            if not entry.hash or not entry._state.adding or (
+                previous is not None
+                and (entry.prev_hash != previous.hash or entry.sequence != previous.sequence + 1)
+            ):
+                raise AppendOnlyError("append to the audit journal with facturier.audit.services.audit_log")
+        return super().bulk_create(entries)
+
     def for_object(self, obj: models.Model) -> AuditEntryQuerySet:
         return self.filter(object_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
@@ -24,11 +25,27 @@ KEY_FIELDS = {
 class ModelDirectory:
     """Recipients are structures identified by SIRET; their services come with them. Previous
     invoices are the deposited ones: an entry the *platform* rejected never became an invoice, so
-    its number may be deposited again (domain.md §4.5)."""
+    its number may be deposited again (domain.md §4.5).
+
+    Recipients are loaded once per directory (one flow run). :meth:`prefetch_duplicates` answers
+    the duplicate rule for a whole batch of entries with one query; keys not prefetched are looked
+    up one by one."""
 
     def __init__(self, *, on: date) -> None:
         self.on = on
+        self._structures: dict[str, Structure | None] = {}
         self._recipients: dict[str, RecipientInfo | None] = {}
+        self._duplicates: dict[DuplicateKey, Invoice | None] = {}
+
+    def structure(self, siret: str) -> Structure | None:
+        """The recipient structure with this SIRET, its services prefetched (``services.all()``)."""
+        if siret not in self._structures:
+            self._structures[siret] = (
+                Structure.objects.filter(identifier_type=IdentifierType.SIRET, identifier=siret)
+                .prefetch_related("services")
+                .first()
+            )
+        return self._structures[siret]
 
     def recipient(self, siret: str) -> RecipientInfo | None:
         if siret not in self._recipients:
@@ -36,11 +53,7 @@ class ModelDirectory:
         return self._recipients[siret]
 
     def _load(self, siret: str) -> RecipientInfo | None:
-        structure = (
-            Structure.objects.filter(identifier_type=IdentifierType.SIRET, identifier=siret)
-            .prefetch_related("services")
-            .first()
-        )
+        structure = self.structure(siret)
         if structure is None:
             return None
         return RecipientInfo(
@@ -58,8 +71,13 @@ class ModelDirectory:
             },
         )
 
+    def prefetch_duplicates(self, keys: Iterable[DuplicateKey]) -> None:
+        """Look the duplicates of these keys up at once (replacing what an earlier batch fetched)."""
+        keys = set(keys)
+        self._duplicates = {key: None for key in keys} | duplicates_of(keys)
+
     def is_duplicate(self, key: DuplicateKey) -> str | None:
-        first = duplicate_of(key)
+        first = self._duplicates[key] if key in self._duplicates else duplicate_of(key)
         if first is None:
             return None
         flow = f", flux {first.flow.number}" if first.flow_id else ""
@@ -68,13 +86,52 @@ class ModelDirectory:
 
 def duplicate_of(key: DuplicateKey) -> Invoice | None:
     """The first deposited invoice with this uniqueness key, if any."""
+    return duplicates_of([key]).get(key)
+
+
+def duplicates_of(keys: Iterable[DuplicateKey]) -> dict[DuplicateKey, Invoice]:
+    """The first deposited invoice of each key that has one, in one query.
+
+    The query narrows on the number (and the supplier when the key has it); the whole key is then
+    compared here, part by part, as the ``KEY_FIELDS`` lookups compare it in the database."""
+    keys = [key for key in set(keys) if key]
+    if not keys:
+        return {}
+    parts = {name for key in keys for name, _ in key}
     condition = Q()
-    for name, value in key:
-        field = KEY_FIELDS[name]
-        condition &= Q(**{field: int(value) if name == "year" else value})
+    for name in ("number", "supplier"):
+        if name in parts:
+            values = {value for key in keys for part, value in key if part == name}
+            condition &= Q(**{f"{KEY_FIELDS[name]}__in": values})
+    if not condition:  # neither number nor supplier in the key: one query per key
+        return {key: first for key in keys if (first := _first_of(key)) is not None}
+    wanted = set(keys)
+    found: dict[DuplicateKey, Invoice] = {}
     from facturier.invoices.lifecycle import resubmittable
 
-    # A State service's SE/EJ rejection frees the number for one re-submission (domain.md §1.5).
+    for invoice in Invoice.objects.filter(condition).select_related("flow").order_by("pk"):
+        for key in wanted - found.keys():
+            # A State service's SE/EJ rejection frees the number for one re-submission (domain.md §1.5).
+            if all(_key_value(invoice, name) == value for name, value in key) and not resubmittable(invoice):
+                found[key] = invoice
+    return found
+
+
+def _key_value(invoice: Invoice, name: str) -> str | None:
+    """What ``KEY_PARTS[name]`` gives for a document, read from a deposited invoice."""
+    if name in ("year", "issue_date"):
+        if invoice.issue_date is None:
+            return None
+        return str(invoice.issue_date.year) if name == "year" else invoice.issue_date.isoformat()
+    return str(getattr(invoice, KEY_FIELDS[name]))
+
+
+def _first_of(key: DuplicateKey) -> Invoice | None:
+    condition = Q()
+    for name, value in key:
+        condition &= Q(**{KEY_FIELDS[name]: int(value) if name == "year" else value})
+    from facturier.invoices.lifecycle import resubmittable
+
     for invoice in Invoice.objects.filter(condition).select_related("flow").order_by("pk"):
         if not resubmittable(invoice):
             return invoice

@@ -32,6 +32,10 @@ class Channel(models.TextChoices):
     INBOX = "INBOX", _("Répertoire de dépôt")
 
 
+# Channels of EDI partners, whose reports are written to their outbox.
+EDI_CHANNELS = (Channel.SFTP, Channel.INBOX)
+
+
 class FlowSyntax(models.TextChoices):
     """The ``syntaxeFlux`` values facturier processes (domain.md §4.2)."""
 
@@ -71,12 +75,15 @@ class Flow(models.Model):
     received_at = models.DateTimeField(_("date de dépôt"), default=timezone.now)
     state_changed_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)
-    # The processing lease: set when a worker starts and renewed after each invoice; a flow whose
+    # The processing lease: set when a worker starts and renewed with each batch; a flow whose
     # lease is older than FACTURIER_FLOW_LEASE_SECONDS is re-queued by the sweeper.
     processing_started_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
 
+    # Entries found by the container check: the flow is complete when each has its FlowItem (the
+    # chunk tasks of a big flow use it to know which one finishes).
+    entry_count = models.PositiveIntegerField(default=0)
     invoice_count = models.PositiveIntegerField(default=0)
     integrated_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)

@@ -8,12 +8,17 @@ from celery import shared_task
 
 from facturier.core.jobs import periodic
 
-from .services import flow_process, flow_sweep
+from .services import flow_process, flow_process_chunk, flow_sweep
 
 
 @shared_task(name="flows.process_flow")
 def process_flow(flow_id: int) -> str:
     return flow_process(flow_id=flow_id).state
+
+
+@shared_task(name="flows.process_chunk")
+def process_flow_chunk(flow_id: int, start: int, stop: int) -> str:
+    return flow_process_chunk(flow_id=flow_id, start=start, stop=stop).state
 
 
 @periodic(every=timedelta(minutes=1))

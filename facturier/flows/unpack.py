@@ -255,10 +255,12 @@ def _tar_check(member: tarfile.TarInfo) -> None:
 
 
 def _entries(
-    fileobj: IO[bytes], *, file_name: str, size: int, limits: UnpackLimits, head_only: bool
+    fileobj: IO[bytes], *, file_name: str, size: int, limits: UnpackLimits, head_only: bool,
+    start: int = 0, stop: int | None = None,
 ) -> Iterator[tuple[int, str, bytes]]:
     try:
-        yield from _entries_unguarded(fileobj, file_name=file_name, size=size, limits=limits, head_only=head_only)
+        yield from _entries_unguarded(fileobj, file_name=file_name, size=size, limits=limits, head_only=head_only,
+                                      start=start, stop=stop)
     except FlowContentRejected:
         raise
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, zlib.error, RuntimeError,
@@ -272,8 +274,10 @@ def _entries(
 
 
 def _entries_unguarded(
-    fileobj: IO[bytes], *, file_name: str, size: int, limits: UnpackLimits, head_only: bool
+    fileobj: IO[bytes], *, file_name: str, size: int, limits: UnpackLimits, head_only: bool,
+    start: int = 0, stop: int | None = None,
 ) -> Iterator[tuple[int, str, bytes]]:
+    """Entries ``start`` to ``stop`` (excluded); the ones before are checked and counted, not read."""
     head = fileobj.read(HEAD_BYTES)
     fileobj.seek(0)
     kind = container_of(head)
@@ -281,7 +285,8 @@ def _entries_unguarded(
     if kind == "single":
         budget.entry(file_name)
         budget.add(file_name, size)
-        yield 0, file_name, (head if head_only else _read_capped(fileobj, file_name, budget, limits.max_entry_bytes))
+        if start == 0 and stop != 0:
+            yield 0, file_name, (head if head_only else _read_capped(fileobj, file_name, budget, limits.max_entry_bytes))
         return
     index = 0
     if kind == "zip":
@@ -289,24 +294,30 @@ def _entries_unguarded(
             _zip_check(info, limits)
             budget.entry(info.filename)
             budget.add(info.filename, info.file_size)
-            with archive.open(info) as stream:
-                data = stream.read(HEAD_BYTES) if head_only else _read_capped(
-                    stream, info.filename, budget, min(info.file_size, limits.max_entry_bytes)
-                )
-            yield index, info.filename, data
+            if stop is not None and index >= stop:
+                return
+            if index >= start:
+                with archive.open(info) as stream:
+                    data = stream.read(HEAD_BYTES) if head_only else _read_capped(
+                        stream, info.filename, budget, min(info.file_size, limits.max_entry_bytes)
+                    )
+                yield index, info.filename, data
             index += 1
         return
     for member, archive in _tar_members(fileobj):
         _tar_check(member)
         budget.entry(member.name)
         budget.add(member.name, member.size)
-        stream = archive.extractfile(member)
-        if stream is None:  # not a regular file (checked above)
-            continue
-        data = stream.read(HEAD_BYTES) if head_only else _read_capped(
-            stream, member.name, budget, min(member.size, limits.max_entry_bytes)
-        )
-        yield index, member.name, data
+        if stop is not None and index >= stop:
+            return  # the rest of the stream is not even decompressed
+        if index >= start:  # tarfile skips (decompresses) the entries before without keeping them
+            stream = archive.extractfile(member)
+            if stream is None:  # not a regular file (checked above)
+                continue
+            data = stream.read(HEAD_BYTES) if head_only else _read_capped(
+                stream, member.name, budget, min(member.size, limits.max_entry_bytes)
+            )
+            yield index, member.name, data
         index += 1
 
 
@@ -342,7 +353,10 @@ _FORMAT_LABELS = {"ubl": "UBL (XML)", "cii": "CII (XML)", "facturx": "Factur-X (
 
 
 def iter_entries(
-    fileobj: IO[bytes], *, file_name: str, size: int, limits: UnpackLimits
+    fileobj: IO[bytes], *, file_name: str, size: int, limits: UnpackLimits, start: int = 0, stop: int | None = None
 ) -> Iterator[tuple[int, str, bytes]]:
-    """The entries (index, name, bytes), one at a time; call after :func:`preflight`."""
-    yield from _entries(fileobj, file_name=file_name, size=size, limits=limits, head_only=False)
+    """The entries (index, name, bytes) from ``start`` to ``stop`` (excluded), one at a time; call
+    after :func:`preflight`. A zip entry before ``start`` is not read; a tar.gz one is decompressed
+    (the stream cannot seek) but not kept."""
+    yield from _entries(fileobj, file_name=file_name, size=size, limits=limits, head_only=False,
+                        start=start, stop=stop)

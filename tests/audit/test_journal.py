@@ -15,7 +15,7 @@ from facturier.accounts.models import User
 from facturier.audit import subscribers
 from facturier.audit.canonical import GENESIS_HASH, MASK, entry_hash, normalise
 from facturier.audit.models import ActorKind, AppendOnlyError, AuditEntry, AuditHead
-from facturier.audit.services import audit_chain_verify, audit_log
+from facturier.audit.services import AuditRecord, audit_chain_verify, audit_log, audit_log_many
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,67 @@ def test_a_failing_subscriber_does_not_stop_the_others(django_capture_on_commit_
 )
 def test_prefix_matching(prefix: str, action: str, expected: bool) -> None:
     assert subscribers.matches(prefix, action) is expected
+
+
+# --- audit_log_many --------------------------------------------------------------------------------
+
+
+def test_many_entries_are_chained_as_one_by_one_appends(person: User) -> None:
+    first = audit_log(actor=None, action="test.before")
+    batch = audit_log_many([
+        AuditRecord(actor=person, action="invoice.deposited", obj=person, data={"n": 1, "password": "x"}),
+        AuditRecord(actor=None, action="invoice.status.mise_a_disposition", data={"n": 2}),
+        AuditRecord(actor=None, action="invoice.status.mise_a_disposition", data={"amount": Decimal("1.50")}),
+    ])
+    last = audit_log(actor=None, action="test.after")
+
+    assert [e.sequence for e in batch] == [2, 3, 4] and last.sequence == 5
+    assert [e.prev_hash for e in batch] == [first.hash, batch[0].hash, batch[1].hash]
+    assert last.prev_hash == batch[2].hash
+    stored = list(AuditEntry.objects.filter(pk__in=[e.pk for e in batch]).order_by("sequence"))
+    assert [e.hash for e in stored] == [entry_hash(e.prev_hash, e.hashed_fields()) for e in stored]
+    assert stored[0].data == {"n": 1, "password": MASK} and stored[2].data == {"amount": "1.50"}
+    assert (stored[0].actor_kind, stored[0].object_id) == (ActorKind.USER, str(person.pk))
+    assert AuditHead.objects.get().sequence == 5
+    assert audit_chain_verify().intact and audit_chain_verify().entries == 5
+
+
+def test_a_bad_record_appends_nothing_of_the_batch() -> None:
+    audit_log(actor=None, action="test.before")
+    with pytest.raises(ValueError):
+        audit_log_many([AuditRecord(actor=None, action="test.fine"), AuditRecord(actor=None, action="Not A Code")])
+    with pytest.raises(TypeError):
+        audit_log_many([AuditRecord(actor=None, action="test.fine"), AuditRecord(actor=None, action="test.x",
+                                                                                data={"blob": b"\x00"})])
+    assert audit_log_many([]) == []
+    assert list(AuditEntry.objects.values_list("action", flat=True)) == ["test.before"]
+    assert AuditHead.objects.get().sequence == 1
+
+
+def test_only_a_chained_run_can_be_inserted_at_once() -> None:
+    head = audit_log(actor=None, action="test.one")
+    forged = AuditEntry(sequence=3, action="test.forged", prev_hash="f" * 64, hash="a" * 64, actor_kind="SYSTEM",
+                        timestamp=head.timestamp)
+    after = AuditEntry(sequence=5, action="test.forged", prev_hash="a" * 64, hash="b" * 64, actor_kind="SYSTEM",
+                       timestamp=head.timestamp)
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.append_chained([forged, after])  # sequence gap
+    unhashed = AuditEntry(sequence=2, action="test.forged", prev_hash=head.hash, actor_kind="SYSTEM",
+                          timestamp=head.timestamp)
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.append_chained([unhashed])
+    assert AuditEntry.objects.count() == 1
+
+
+def test_subscribers_get_each_entry_of_a_batch_after_commit(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    seen: list[int] = []
+    subscribers.subscribe("invoice.status")(seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            batch = audit_log_many([AuditRecord(actor=None, action="invoice.deposited"),
+                                    AuditRecord(actor=None, action="invoice.status.mise_a_disposition"),
+                                    AuditRecord(actor=None, action="invoice.status.mise_en_paiement")])
+            assert seen == []
+    finally:
+        subscribers.unsubscribe("invoice.status", seen.append)
+    assert seen == [batch[1].pk, batch[2].pk]

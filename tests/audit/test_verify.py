@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from facturier.audit.canonical import entry_hash
 from facturier.audit.models import AuditEntry
-from facturier.audit.services import audit_chain_verify, audit_log
+from facturier.audit.services import AuditRecord, audit_chain_verify, audit_log, audit_log_many
 from facturier.audit.tasks import verify_chain
 
 Tamper = Callable[..., None]
@@ -181,3 +181,13 @@ def test_concurrent_appends_keep_one_chain() -> None:
     )
     report = audit_chain_verify()
     assert report.intact and report.entries == threads * per_thread, report
+
+
+def test_tampering_inside_a_batch_append_is_detected(db: None, tamper: Tamper) -> None:
+    audit_log(actor=None, action="test.before")
+    batch = audit_log_many([AuditRecord(actor=None, action="invoice.status.mise_a_disposition", data={"n": n})
+                            for n in range(4)])
+    assert verify() == (0, "chain intact: 5 entries\n")
+    tamper("UPDATE {table} SET data = %s WHERE id = %s", ['{"n": 9}', batch[2].pk])
+    code, message = verify()
+    assert code == 1 and f"entry #4 (id {batch[2].pk})" in message and "edited" in message

@@ -47,7 +47,8 @@ def test_one_invoice_is_integrated_and_made_available(supplier_tech: User, fmt: 
     )
     with invoice.original_file.open("rb") as handle:
         assert handle.read() == invoice_file(fmt, "AD-1") or fmt == "facturx"
-    assert flow.report["nbIntegrees"] == 1 and flow.report_pdf.name.endswith(".pdf")
+    # The API renders the PDF report on demand (consulterCR); only EDI flows store it for the outbox.
+    assert flow.report["nbIntegrees"] == 1 and not flow.report_pdf
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"flow.received", "invoice.deposited", "invoice.status.mise_a_disposition", "flow.integre"} <= actions
 
@@ -84,6 +85,16 @@ def test_a2_goes_to_payment_and_zip_works(supplier_tech: User) -> None:
     flow = deposit(supplier_tech, data, "cii", name="lot.zip")
     assert flow.state == FlowState.IN_INTEGRE, (flow.report["factures"], flow.technical_errors)
     assert Invoice.objects.get(flow=flow).status == InvoiceStatus.MISE_EN_PAIEMENT
+
+
+def test_a9_in_a_flow_is_rejected_because_it_cannot_name_its_validator(supplier_tech: User) -> None:
+    flow = deposit(supplier_tech, invoice_file("cii", "AD-A9", business_process="A9"), "cii")
+    assert flow.state == FlowState.IN_REJETE
+    (error,) = FlowItem.objects.get(flow=flow).errors
+    assert error["rule"] == "FR-DEP-04" and "soumettre" in error["message"]["fr"]
+    assert "validator" in error["message"]["en"] and not Invoice.objects.filter(number="AD-A9").exists()
+    a12 = deposit(supplier_tech, invoice_file("cii", "AD-A12", business_process="A12"), "cii")
+    assert Invoice.objects.get(flow=a12).status == InvoiceStatus.MISE_A_DISPOSITION
 
 
 def test_supplier_must_be_one_the_depositor_may_deposit_for(supplier_tech: User) -> None:
@@ -126,6 +137,8 @@ def test_the_sweeper_requeues_a_flow_whose_message_was_lost(supplier_tech: User)
     flow = Flow.objects.get(pk=flow.pk)
     assert flow.state == FlowState.IN_INTEGRE
     assert Invoice.objects.get(flow=flow).deposit_mode == "EDI_XML_STRUCT"
+    with flow.report_pdf.open("rb") as handle:  # stored for the partner's outbox
+        assert handle.read(5) == b"%PDF-"
 
 
 @pytest.mark.parametrize(

@@ -85,8 +85,9 @@ class FlowProgress:
 def flow_progress(*, flow: Flow) -> FlowProgress:
     """Items processed so far, and the number of entries of the flow.
 
-    The flow only records its invoice count when it ends, so while it runs the entries are counted
-    here from the stored file (headers only, with the same caps as processing) and remembered."""
+    The flow records its invoice count when it ends, and its entry count while it runs only when it
+    is split into chunk tasks; otherwise the entries are counted here from the stored file (headers
+    only, with the same caps as processing) and remembered."""
     counts = dict(
         FlowItem.objects.filter(flow=flow).values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
     )
@@ -95,7 +96,7 @@ def flow_progress(*, flow: Flow) -> FlowProgress:
     processed = integrated + rejected
     if flow.is_final:
         return FlowProgress(processed, integrated, rejected, max(flow.invoice_count, processed))
-    total = flow.invoice_count or _entry_count(flow)
+    total = flow.invoice_count or flow.entry_count or _entry_count(flow)
     return FlowProgress(processed, integrated, rejected, max(total, processed) if total else None)
 
 

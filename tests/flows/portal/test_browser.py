@@ -105,6 +105,7 @@ def test_batch_upload_shows_progress_then_results_without_reload(page, live_serv
     page.goto(f"{live_server.url}/espaces/factures-emises/")
     page.get_by_role("link", name="Déposer des fichiers").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Déposer des fichiers")
+    page.wait_for_load_state("load")  # deposit.js (deferred) listens to the file input from then on
     syntax = page.get_by_label("Syntaxe du flux")
     # The extension only pre-selects: a .pdf suggests Factur-X...
     page.get_by_label("Fichier").set_input_files(
