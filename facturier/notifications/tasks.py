@@ -17,8 +17,15 @@ RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 30, "max_retries
 
 @shared_task(name="notifications.notify_entry", **RETRY)
 def notify_entry(entry_id: int) -> int:
-    """The e-mails of one audit entry (queued by the journal subscriber after commit)."""
+    """The e-mails of one audit entry."""
     return entry_notify(entry_id=entry_id)
+
+
+@shared_task(name="notifications.notify_entries", **RETRY)
+def notify_entries(entry_ids: list[int]) -> int:
+    """The e-mails of the audit entries of one transaction (queued by the journal subscriber after
+    commit). A retry re-runs them all; entries already notified send nothing again."""
+    return sum(entry_notify(entry_id=entry_id) for entry_id in entry_ids)
 
 
 @periodic(every=timedelta(minutes=10))

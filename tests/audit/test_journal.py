@@ -192,6 +192,28 @@ def test_subscribers_get_the_entry_id_after_commit(django_capture_on_commit_call
     assert seen == [("status", rejected.pk), ("all", rejected.pk), ("all", other.pk)]
 
 
+def test_a_batch_subscriber_gets_the_ids_of_one_transaction_once(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    calls: list[list[int]] = []
+    subscribers.subscribe("invoice.status", batch=True)(calls.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                first = [audit_log(actor=None, action=f"invoice.status.s{n}").pk for n in range(3)]
+                audit_log(actor=None, action="flow.received")  # not matched
+                many = audit_log_many([AuditRecord(actor=None, action="invoice.status.t", obj=None, data={})])
+            assert calls == []  # nothing before the commit
+        assert calls == [[*first, many[0].pk]]
+        with django_capture_on_commit_callbacks(execute=True):  # a new transaction: a new call
+            second = audit_log(actor=None, action="invoice.status.u")
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(RuntimeError), transaction.atomic():
+                audit_log(actor=None, action="invoice.status.rolled_back")
+                raise RuntimeError
+    finally:
+        subscribers.unsubscribe("invoice.status", calls.append)
+    assert calls == [[*first, many[0].pk], [second.pk]]
+
+
 def test_a_failing_subscriber_does_not_stop_the_others(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     seen: list[int] = []
 
