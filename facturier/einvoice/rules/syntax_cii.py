@@ -117,6 +117,8 @@ def _scanner() -> Scanner:
             ),
             "billed_quantity": Anchor(_anchors("LDEL")[0].steps + (RAM + "BilledQuantity",)),
             "date_string": Anchor(start=UDT + "DateTimeString"),
+            # For the VAT-category facts (:mod:`.vat_cii_facts`), instead of another walk.
+            "trade_taxes": (Anchor(start=RAM + "ApplicableTradeTax"), Anchor(start=RAM + "CategoryTradeTax")),
         }
     )
     # Descendants that hand-written rules on a repeated context test for ("tt/BasisAmount"): such a
@@ -135,7 +137,7 @@ def _scanner() -> Scanner:
 def _scan(ctx: RuleContext) -> Scan:
     scan = ctx.memo.get("syntax.cii")
     if scan is None:
-        scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root)
+        scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root, elements=ctx.doc.elements)
     return scan
 
 
@@ -143,7 +145,7 @@ def _table_check(rule_id: str) -> Callable[[RuleContext], Any]:
     def check(ctx: RuleContext) -> Any:
         scan = ctx.memo.get("syntax.cii")
         if scan is None:
-            scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root)
+            scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root, elements=ctx.doc.elements)
         return scan.hits.get(rule_id, ())
 
     return check
@@ -152,7 +154,7 @@ def _table_check(rule_id: str) -> Callable[[RuleContext], Any]:
 def _batch(ctx: RuleContext) -> Any:
     scan = ctx.memo.get("syntax.cii")
     if scan is None:
-        scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root)
+        scan = ctx.memo["syntax.cii"] = _scanner().scan(ctx.root, elements=ctx.doc.elements)
     return scan.hits
 
 

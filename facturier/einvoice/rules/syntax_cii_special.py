@@ -28,34 +28,42 @@ def _cii_rule(
     return rule(rid, fr=f"[{rid}] - {fr}", en=f"[{rid}] - {en}", severity=severity, syntax=CII)
 
 
-def _kids(el: Any, *tags: str) -> Iterator[Any]:
-    if len(tags) == 1:
-        yield from el.iterchildren(RAM + tags[0])
-        return
-    for child in el.iterchildren(RAM + tags[0]):
-        yield from _kids(child, *tags[1:])
+def _kids(el: Any, *tags: str) -> list[Any]:
+    """The elements at the child path ``ram:tags[0]/ram:tags[1]/…`` below ``el``, in document order."""
+    level = [el]
+    for tag in tags:
+        clark = RAM + tag
+        level = [c for e in level for c in e.iterchildren(clark)]
+    return level
 
 
 def _has(el: Any, *tags: str) -> bool:
-    return next(_kids(el, *tags), None) is not None
+    """``exists(ram:tags[0]/ram:tags[1]/…)`` from ``el``; stops at the first match."""
+    tag = RAM + tags[0]
+    if len(tags) == 1:
+        return next(el.iterchildren(tag), None) is not None
+    rest = tags[1:]
+    return any(_has(c, *rest) for c in el.iterchildren(tag))
 
 
 def _count(el: Any, *tags: str) -> int:
-    return sum(1 for _ in _kids(el, *tags))
+    return len(_kids(el, *tags))
 
 
 def _having(ctx: RuleContext, name: str, path: str) -> dict[Any, None]:
     """The context nodes of ``named[name]`` that have a descendant at ``path`` (one of
     :data:`~.syntax_cii.GATES`), in document order, collected by the same walk. A rule that can
     only fail on such a node visits these instead of all of them."""
+    found = _scan(ctx).named[name + "/" + path]
+    if not found:  # the usual case
+        return {}
     up = path.count("/") + 1
-
-    def context(el: Any) -> Any:
+    out: dict[Any, None] = {}
+    for el in found:
         for _ in range(up):
             el = el.getparent()
-        return el
-
-    return dict.fromkeys(context(el) for el in _scan(ctx).named[f"{name}/{path}"])
+        out[el] = None
+    return out
 
 
 def _values(el: Any, tag: str) -> list[str]:
@@ -109,7 +117,7 @@ def cii_sr_119(ctx: RuleContext) -> Iterator[Any]:
     # (not(G/A/ram:ChargeIndicator) and not(G/A/ram:ActualAmount)), G/A the gross price allowance
     # Without a gross price allowance (G/A) the test holds: only agreements with one can fail.
     for agreement in _having(ctx, "lagr", "GrossPriceProductTradePrice/AppliedTradeAllowanceCharge"):
-        acs = list(_kids(agreement, "GrossPriceProductTradePrice", "AppliedTradeAllowanceCharge"))
+        acs = _kids(agreement, "GrossPriceProductTradePrice", "AppliedTradeAllowanceCharge")
         indicators = [ci for ac in acs for ci in ac.iterchildren(RAM + "ChargeIndicator")]
         amounts = any(_has(ac, "ActualAmount") for ac in acs)
         allowance = any(
@@ -351,10 +359,22 @@ def cii_sr_470(ctx: RuleContext) -> Iterator[Any]:
 # -- CII-DT: referenced documents, quantities, trade taxes, dates -----------------------------------
 
 
+def _refd_children(ctx: RuleContext) -> list[tuple[Any, frozenset[str]]]:
+    """Each referenced document with the tags of its children, read once for the six rules."""
+    found: list[tuple[Any, frozenset[str]]] | None = ctx.memo.get("cii.refd")
+    if found is None:
+        found = ctx.memo["cii.refd"] = [
+            (doc, frozenset(c.tag for c in doc.iterchildren(RAM + "*"))) for doc in _scan(ctx).named["refd"]
+        ]
+    return found
+
+
 def _refd_rule(child: str, allowed: Callable[[Any], bool]) -> Callable[[RuleContext], Iterator[Any]]:
+    tag = RAM + child
+
     def check(ctx: RuleContext) -> Iterator[Any]:
-        for doc in _scan(ctx).named["refd"]:
-            if _has(doc, child) and not allowed(doc):
+        for doc, tags in _refd_children(ctx):
+            if tag in tags and not allowed(doc):
                 yield doc
 
     return check
@@ -403,9 +423,14 @@ def cii_dt_033(ctx: RuleContext) -> Iterator[Any]:
 
 @_cii_rule("CII-DT-037", FATAL, "TypeCode shall be 'VAT'", "TypeCode doit valoir 'VAT'")
 def cii_dt_037(ctx: RuleContext) -> Iterator[Any]:
-    # not(ram:TypeCode) or (ram:TypeCode = 'VAT')
-    for tax in _having(ctx, "tt", "TypeCode"):
-        if "VAT" not in _values(tax, "TypeCode"):
+    # not(ram:TypeCode) or (ram:TypeCode = 'VAT'). The walk collected the TypeCode children of
+    # the trade taxes (in document order): one pass over them, without visiting each tax again.
+    vat: dict[Any, bool] = {}
+    for code in _scan(ctx).named["tt/TypeCode"]:
+        tax = code.getparent()
+        vat[tax] = vat.get(tax, False) or string_value(code) == "VAT"
+    for tax, ok in vat.items():
+        if not ok:
             yield tax
 
 

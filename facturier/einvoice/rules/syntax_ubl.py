@@ -187,7 +187,7 @@ def _table() -> tuple[Scanner, dict[str, str]]:
 
 
 def _run(ctx: RuleContext) -> Scan:
-    scan = ctx.memo["syntax.ubl"] = _table()[0].scan(ctx.root)
+    scan = ctx.memo["syntax.ubl"] = _table()[0].scan(ctx.root, elements=ctx.doc.elements)
     return scan
 
 

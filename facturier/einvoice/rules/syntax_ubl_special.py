@@ -18,17 +18,16 @@ from .registry import RULES, RuleContext, rule
 from .syntax_ubl import CAC, CBC, UBL, _scan
 
 
-def _kids(el: Any, *tags: str) -> Iterator[Any]:
+def _kids(el: Any, *tags: str) -> list[Any]:
     """Elements at the child path ``tags`` below ``el`` (document order)."""
-    if len(tags) == 1:
-        yield from el.iterchildren(tags[0])
-        return
-    for child in el.iterchildren(tags[0]):
-        yield from _kids(child, *tags[1:])
+    level = [el]
+    for tag in tags:
+        level = [c for e in level for c in e.iterchildren(tag)]
+    return level
 
 
 def _count(el: Any, *tags: str) -> int:
-    return sum(1 for _ in _kids(el, *tags))
+    return len(_kids(el, *tags))
 
 
 def _text(el: Any) -> str:
@@ -62,7 +61,7 @@ def ubl_cr_412(ctx: RuleContext) -> Iterator[Any]:
     # not(cac:PaymentMeans/cbc:PaymentDueDate) or ../cn:CreditNote: allowed in a credit note.
     if (
         not ctx.invoice.is_credit_note
-        and next(_kids(ctx.root, CAC + "PaymentMeans", CBC + "PaymentDueDate"), None) is not None
+        and _kids(ctx.root, CAC + "PaymentMeans", CBC + "PaymentDueDate")
     ):
         yield ctx.root
 
@@ -146,13 +145,21 @@ def _party_tax_schemes(ctx: RuleContext, party_tag: str) -> list[tuple[list[str]
     key = "ubl.pts" + party_tag
     found: list[tuple[list[str], int]] | None = ctx.memo.get(key)
     if found is None:
-        found = ctx.memo[key] = [
-            (_tax_scheme_ids(pts), _count(pts, CBC + "CompanyID"))
-            for party in ctx.root.iterchildren(party_tag)
-            for p in party.iterchildren(CAC + "Party")
-            for pts in p.iterchildren(CAC + "PartyTaxScheme")
-        ]
+        # party_tag/cac:Party/cac:PartyTaxScheme below the root, from the walk's PartyTaxScheme
+        # elements (document order, as the nested child loops would give them).
+        root = ctx.root
+        found = ctx.memo[key] = []
+        for pts in _scan(ctx).named["party_tax_scheme"]:
+            party = pts.getparent()
+            if party.tag != _PARTY:
+                continue
+            holder = party.getparent()
+            if holder is not None and holder.tag == party_tag and holder.getparent() is root:
+                found.append((_tax_scheme_ids(pts), _count(pts, CBC + "CompanyID")))
     return found
+
+
+_PARTY = CAC + "Party"
 
 
 def _vat_company_ids(ctx: RuleContext, party_tag: str, vat: bool) -> int:
@@ -379,7 +386,7 @@ def ubl_sr_53(ctx: RuleContext) -> Iterator[Any]:
     # cac:PartyTaxScheme: exists(cac:TaxScheme/cbc:ID) and exists(cbc:CompanyID)
     for pts in _scan(ctx).named["party_tax_scheme"]:
         if (
-            next(_kids(pts, CAC + "TaxScheme", CBC + "ID"), None) is None
+            not _kids(pts, CAC + "TaxScheme", CBC + "ID")
             or next(pts.iterchildren(CBC + "CompanyID"), None) is None
         ):
             yield pts

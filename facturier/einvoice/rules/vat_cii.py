@@ -29,6 +29,7 @@ from lxml.etree import _Element
 
 from ..findings import Syntax
 from ..values import string_value
+from .registry import RuleContext
 from .vat import (
     AF,
     AG,
@@ -107,7 +108,13 @@ def _exactly_one(code: str, *, o_rule: bool = False) -> Check:
 
 
 def _contexts(f: Facts, code: str, where: str) -> list[Tax]:
-    out = []
+    """The taxes of ``code`` in the contexts of the ``where`` rules (memoised: six rules per
+    category ask)."""
+    key = ("contexts", code, where)
+    out: list[Tax] | None = f._memo.get(key)
+    if out is not None:
+        return out
+    out = f._memo[key] = []
     for t in f.taxes:
         if not (t.vat and code in t.ccs):
             continue
@@ -161,8 +168,14 @@ def _rate(code: str, where: str, test: str) -> Check:
 
 
 def _breakdowns(f: Facts, cat: Category) -> list[tuple[_Element, Tax]]:
-    """(context node, its ram:ApplicableTradeTax) of the breakdown rules of ``cat``."""
+    """(context node, its ram:ApplicableTradeTax) of the breakdown rules of ``cat`` (memoised:
+    three to five rules per category ask)."""
+    key = ("breakdowns", cat.code)
+    out: list[tuple[_Element, Tax]] | None = f._memo.get(key)
+    if out is not None:
+        return out
     code, out = cat.code, []
+    f._memo[key] = out
     for t in f.taxes:
         if t.kind != HDR:
             continue
@@ -359,7 +372,13 @@ def _checks(cat: Category) -> dict[int, Check]:
     return checks
 
 
-RULES = VatRuleSet(Syntax.CII, lambda ctx: Facts(ctx.root, ctx.invoice))
+def _facts(ctx: RuleContext) -> Facts:
+    from .syntax_cii import _scan  # here: the import order of the rule modules is the rule order
+
+    return Facts(ctx.root, ctx.invoice, _scan(ctx).named["trade_taxes"])
+
+
+RULES = VatRuleSet(Syntax.CII, _facts)
 for _cat in CATEGORIES:
     for _n, _check in _checks(_cat).items():
         RULES.add(_cat.rid(_n), _cat.code, _check, fr_overrides=FR_CII)

@@ -150,12 +150,16 @@ _NO_IND: frozenset[bool] = frozenset()
 class Facts:
     """Everything the CII VAT-category rules read, collected once per document."""
 
-    def __init__(self, root: _Element, invoice: Any) -> None:
+    def __init__(self, root: _Element, invoice: Any, elements: list[_Element] | None = None) -> None:
+        """``elements``: the ApplicableTradeTax and CategoryTradeTax elements in document order,
+        when the syntax rules' walk already collected them (else found with ``root.iter``)."""
         self.root = root
         self.invoice = invoice  # the hit of the rules whose context is the document
-        self.taxes = [Tax(el, root) for el in root.iter(ATT, CTT)]
+        if elements is None:
+            elements = root.iter(ATT, CTT)
+        self.taxes = [Tax(el, root) for el in elements]
         self.present = {cc for t in self.taxes for cc in t.ccs}
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[Any, Any] = {}
 
     def _once(self, key: str, fn: Callable[[], Any]) -> Any:
         if key not in self._memo:

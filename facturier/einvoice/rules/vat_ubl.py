@@ -69,10 +69,10 @@ def _at_least_one(code: str, *, vat_in_first_count: bool) -> Check:
     def check(f: Facts) -> Iterable[Any]:
         if code not in f.present:
             return ()
-        used = sum(1 for c in f.cats if c.is_(code) and (c.kind in AC_KINDS or not c.tc))
+        used = sum(1 for c in f.of(code) if c.kind in AC_KINDS or not c.tc)
         subs = [c for c in f.cats if c.kind == SUB]
         first = sum(1 for c in subs if code in c.ids and (c.vat or not vat_in_first_count))
-        second = sum(1 for c in subs if c.is_(code))
+        second = sum(1 for c in f.of(code) if c.kind == SUB)
         return () if (used > 0 and first > 0) or (used == 0 and second == 0) else (f.invoice,)
 
     return check
@@ -87,7 +87,7 @@ def _line_parties(code: str, cond: str, *, vat_when_absent: bool = True) -> Chec
     def check(f: Facts) -> Iterable[Any]:
         if code not in f.present:
             return ()
-        used = any(not c.tc and c.is_(code) for c in f.cats)
+        used = any(not c.tc for c in f.of(code))
         present = used if vat_when_absent else any(not c.tc and c.ns_id == code for c in f.cats)
         return (f.invoice,) if present and not (used and _COND[cond](f.parties())) else ()
 
@@ -150,7 +150,7 @@ def _rate(code: str, where: str, test: str) -> Check:
     def check(f: Facts) -> Iterable[Any]:
         if code not in f.present:
             return ()
-        return [c.el for c in f.cats if c.is_(code) and matches(c) and not _rate_ok(test, c.percents)]
+        return [c.el for c in f.of(code) if matches(c) and not _rate_ok(test, c.percents)]
 
     return check
 
@@ -166,7 +166,7 @@ def _breakdowns(code: str, failing: Callable[[Facts, Cat], bool]) -> Check:
     def check(f: Facts) -> Iterable[Any]:
         if code not in f.present:
             return ()
-        return [c.el for c in f.cats if c.kind == SUB and c.is_(code) and failing(f, c)]
+        return [c.el for c in f.of(code) if c.kind == SUB and failing(f, c)]
 
     return check
 

@@ -188,7 +188,16 @@ class Facts:
             present.update(c.ids)
             present.update(c.ns_ids)
         self.present = present
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[Any, Any] = {}
+
+    def of(self, code: str) -> list[Cat]:
+        """The categories that :meth:`Cat.is_` ``code``, in document order (memoised: most rules
+        of a category filter on it)."""
+        key = ("of", code)
+        found: list[Cat] | None = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = [c for c in self.cats if c.ns_id == code and c.vat]
+        return found
 
     def _once(self, key: str, fn: Callable[[], Any]) -> Any:
         if key not in self._memo:

@@ -337,6 +337,25 @@ def test_cii_clean_standard_rated_invoice() -> None:
     assert fired(data) == {}
 
 
+def test_cii_facts_take_the_trade_taxes_from_the_syntax_walk() -> None:
+    # The VAT facts reuse the elements the syntax rules' walk collected instead of walking the
+    # tree again: the same ApplicableTradeTax / CategoryTradeTax elements, in document order.
+    from facturier.einvoice.rules import vat_cii
+    from facturier.einvoice.rules.vat_cii_facts import ATT, CTT
+
+    doc = read(
+        cii(
+            lines=[("S", "20", "100.00"), ("Z", "0", "40.00")],
+            acs=[("false", "S", "20", "10.00"), ("true", "Z", "0", "5.00")],
+            breakdowns=[("S", "20", "90.00", "18.00"), ("Z", "0", "45.00", "0.00")],
+        )
+    )
+    ctx = RuleContext(doc=doc, invoice=doc.invoice, root=doc.root, syntax=Syntax.CII)
+    taxes = [t.el for t in vat_cii._facts(ctx).taxes]
+    assert len(taxes) == 6
+    assert taxes == list(doc.root.iter(ATT, CTT))
+
+
 def test_cii_br_s_08_per_rate_and_located_at_category_code() -> None:
     data = cii(
         lines=[("S", "20", "100.00"), ("S", "10", "40.00")],
