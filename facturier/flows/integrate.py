@@ -14,6 +14,10 @@ comes more than :data:`BATCH_SECONDS` after the batch's first one, the batch is 
    entries (``facturier.invoices.services.invoices_deposit_many``), write every entry's
    ``FlowItem`` (integrated, or rejected with its errors), renew the flow's lease, commit.
 
+A batch may hold the entries of several flows of one depositor (``services.flow_process`` coalesces
+waiting single-invoice flows): each entry carries its flow's :class:`Run`, and the runs share their
+directory and supplier cache.
+
 So an invoice is either integrated with its history, audit entries, stored original and
 ``FlowItem``, or listed as rejected: a batch commits whole or not at all. ``FlowItem`` is unique per
 (flow, entry index): a run racing another one (a re-queued flow) fails its batch transaction rather
@@ -83,6 +87,7 @@ class Entry:
     index: int
     name: str
     data: bytes
+    run: Run
     errors: list[dict[str, Any]] = field(default_factory=list)
     number: str = ""
     supplier_identifier: str = ""
@@ -97,11 +102,11 @@ class Entry:
     recipient: Structure | None = None
     service: Service | None = None
 
-    def item(self, flow: Flow, outcome: str, *, errors: Sequence[dict[str, Any]] = (),
+    def item(self, outcome: str, *, errors: Sequence[dict[str, Any]] = (),
              invoice: Invoice | None = None) -> FlowItem:
         """The entry's ``FlowItem``: integrated with its invoice, or rejected with its errors."""
         return FlowItem(
-            flow=flow, index=self.index, entry_name=self.name[:255], outcome=outcome,
+            flow=self.run.flow, index=self.index, entry_name=self.name[:255], outcome=outcome,
             errors=list(errors)[:MAX_ERRORS_PER_INVOICE], invoice=invoice, number=self.number,
             supplier_identifier=self.supplier_identifier[:80], recipient_identifier=self.recipient_identifier[:80],
         )
@@ -136,15 +141,23 @@ class Batch:
 
 
 def integrate_batch(run: Run, raw: list[tuple[int, str, bytes]]) -> None:
-    """Check then write one batch of entries (see the module docstring)."""
+    """Check then write one batch of entries of one flow (see the module docstring)."""
+    integrate_entries([(run, index, name, data) for index, name, data in raw])
+
+
+def integrate_entries(raw: list[tuple[Run, int, str, bytes]]) -> None:
+    """Check then write one batch of entries, each of its own run (one flow or several)."""
     if not raw:
         return
-    entries = [_read(run, index, name, data) for index, name, data in raw]
-    run.directory.prefetch_duplicates(e.key for e in entries if e.key is not None)
+    entries = [_read(run, index, name, data) for run, index, name, data in raw]
+    directories = {id(e.run.directory): e.run.directory for e in entries}
+    for key, directory in directories.items():
+        directory.prefetch_duplicates(
+            e.key for e in entries if e.key is not None and id(e.run.directory) == key)
     for entry in entries:
         if not entry.errors:
-            _check(run, entry)
-    write(run, entries)
+            _check(entry.run, entry)
+    write(entries)
 
 
 # --- check -----------------------------------------------------------------------------------------
@@ -167,7 +180,7 @@ def message_in(lang: str, exc: Exception) -> str:
 
 def _read(run: Run, index: int, name: str, data: bytes) -> Entry:
     """Read the document, resolve its supplier, compute its uniqueness key."""
-    entry = Entry(index=index, name=name, data=data)
+    entry = Entry(index=index, name=name, data=data, run=run)
     try:
         doc = read(data)
     except EInvoiceError as exc:
@@ -306,23 +319,25 @@ def _lookup_supplier(
 # --- write -----------------------------------------------------------------------------------------
 
 
-def write(run: Run, entries: list[Entry]) -> None:
+def write(entries: list[Entry]) -> None:
     """Write a checked batch in one transaction; one entry per transaction if another run raced it."""
     try:
-        _write(run, entries)
+        _write(entries)
     except IntegrityError:
+        first = entries[0]
         if len(entries) == 1:
-            logger.info("flow %s entry %s was recorded by another run", run.flow.number, entries[0].index)
+            logger.info("flow %s entry %s was recorded by another run", first.run.flow.number, first.index)
             return
-        logger.info("flow %s: a batch raced another run, written again one entry at a time", run.flow.number)
+        logger.info("flow %s: a batch raced another run, written again one entry at a time",
+                    first.run.flow.number)
         for entry in entries:
-            write(run, [entry])
+            write([entry])
 
 
-def _write(run: Run, entries: list[Entry]) -> None:
-    flow = run.flow
+def _write(entries: list[Entry]) -> None:
     # Built and stored before the transaction: the supplier lock below is held for the inserts only.
-    prepared = {e.index: invoice_prepare(actor=flow.depositor, **_deposit(run, e)) for e in entries if not e.errors}
+    prepared = {_at(e): invoice_prepare(actor=e.run.flow.depositor, **_deposit(e.run, e))
+                for e in entries if not e.errors}
     unused = dict(prepared)
     try:
         with transaction.atomic():
@@ -336,11 +351,16 @@ def _write(run: Run, entries: list[Entry]) -> None:
                 list(Structure.objects.select_for_update(no_key=True).filter(pk__in=supplier_ids)
                      .order_by("pk").values_list("pk", flat=True))
             # Renew the lease in the same commit (a flow that progresses is not "stuck"), and lock the
-            # flow row before the journal head as _start and _finish do: the same order everywhere.
-            Flow.objects.filter(pk=flow.pk).update(processing_started_at=timezone.now())
-            done = set(FlowItem.objects.filter(flow=flow, index__in=[e.index for e in entries])
-                       .values_list("index", flat=True))
-            fresh = [e for e in entries if e.index not in done]
+            # flow rows (in primary-key order) before the journal head as _start and _finish do: the
+            # same order everywhere.
+            flow_ids = sorted({e.run.flow.pk for e in entries})
+            if len(flow_ids) > 1:
+                list(Flow.objects.select_for_update().filter(pk__in=flow_ids).order_by("pk")
+                     .values_list("pk", flat=True))
+            Flow.objects.filter(pk__in=flow_ids).update(processing_started_at=timezone.now())
+            done = set(FlowItem.objects.filter(flow_id__in=flow_ids, index__in={e.index for e in entries})
+                       .values_list("flow_id", "index"))
+            fresh = [e for e in entries if _at(e) not in done]
             firsts = duplicates_of(e.key for e in fresh if not e.errors and e.key is not None)
             items: list[FlowItem] = []
             accepted: list[Entry] = []
@@ -348,26 +368,28 @@ def _write(run: Run, entries: list[Entry]) -> None:
             again: list[tuple[Entry, Entry]] = []  # the same key twice in this batch: (later, first)
             for entry in fresh:
                 if entry.errors:
-                    items.append(entry.item(flow, FlowItem.Outcome.REJETE, errors=entry.errors))
+                    items.append(entry.item(FlowItem.Outcome.REJETE, errors=entry.errors))
                 elif entry.key is not None and entry.key in firsts:
-                    items.append(entry.item(flow, FlowItem.Outcome.REJETE,
+                    items.append(entry.item(FlowItem.Outcome.REJETE,
                                             errors=[_duplicate(entry.number, firsts[entry.key].pk)]))
                 elif entry.key is not None and entry.key in first_in_batch:
                     again.append((entry, first_in_batch[entry.key]))
-                elif (refused := _service_refused(run, entry)) is not None:
-                    items.append(entry.item(flow, FlowItem.Outcome.REJETE, errors=[refused]))
+                elif (refused := _service_refused(entry.run, entry)) is not None:
+                    items.append(entry.item(FlowItem.Outcome.REJETE, errors=[refused]))
                 else:
                     accepted.append(entry)
                     if entry.key is not None:
                         first_in_batch[entry.key] = entry
-            invoices = invoices_deposit_many(actor=flow.depositor, deposits=[unused.pop(e.index) for e in accepted])
             invoice_of = {}
-            for entry, invoice in zip(accepted, invoices, strict=True):
-                items.append(entry.item(flow, FlowItem.Outcome.INTEGRE, invoice=invoice))
-                invoice_of[entry.index] = invoice
+            for depositor, group in _by_depositor(accepted):
+                deposits = [unused.pop(_at(e)) for e in group]
+                invoices = invoices_deposit_many(actor=depositor, deposits=deposits)
+                for entry, invoice in zip(group, invoices, strict=True):
+                    items.append(entry.item(FlowItem.Outcome.INTEGRE, invoice=invoice))
+                    invoice_of[_at(entry)] = invoice
             for entry, first in again:
-                items.append(entry.item(flow, FlowItem.Outcome.REJETE,
-                                        errors=[_duplicate(entry.number, invoice_of[first.index].pk)]))
+                items.append(entry.item(FlowItem.Outcome.REJETE,
+                                        errors=[_duplicate(entry.number, invoice_of[_at(first)].pk)]))
             FlowItem.objects.bulk_create(items)
     except BaseException:
         for deposit in prepared.values():  # the stored originals of a batch rolled back
@@ -375,6 +397,20 @@ def _write(run: Run, entries: list[Entry]) -> None:
         raise
     for deposit in unused.values():  # and of the entries rejected under the lock
         deposit.discard()
+
+
+def _at(entry: Entry) -> tuple[int, int]:
+    """The entry's place: (flow id, entry index), unique in a batch of several flows."""
+    return entry.run.flow.pk, entry.index
+
+
+def _by_depositor(entries: list[Entry]) -> list[tuple[Any, list[Entry]]]:
+    """The entries grouped by their flow's depositor, in order of first appearance."""
+    groups: dict[int, tuple[Any, list[Entry]]] = {}
+    for entry in entries:
+        depositor = entry.run.flow.depositor
+        groups.setdefault(depositor.pk, (depositor, []))[1].append(entry)
+    return list(groups.values())
 
 
 def _deposit(run: Run, entry: Entry) -> dict[str, Any]:

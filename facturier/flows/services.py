@@ -17,16 +17,17 @@ import logging
 import secrets
 import tempfile
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from facturier.audit.services import audit_log
+from facturier.audit.services import AuditRecord, audit_log, audit_log_many
 from facturier.core.jobs import enqueue
 from facturier.invoices.enums import DepositMode
 from facturier.structures.models import Structure, TechnicalAccount
@@ -42,8 +43,19 @@ from .errors import (
     FlowSyntaxUnsupported,
     FlowTooLarge,
 )
-from .integrate import MAX_ERRORS_PER_INVOICE, Batch, Run, finding, integrate_batch, message_in, reader_error
-from .models import EDI_CHANNELS, SYNTAX_FORMAT, Channel, Flow, FlowItem, FlowState, FlowSyntax
+from .integrate import (
+    BATCH_BYTES,
+    BATCH_ENTRIES,
+    MAX_ERRORS_PER_INVOICE,
+    Batch,
+    Run,
+    finding,
+    integrate_batch,
+    integrate_entries,
+    message_in,
+    reader_error,
+)
+from .models import EDI_CHANNELS, FINAL_STATES, SYNTAX_FORMAT, Channel, Flow, FlowItem, FlowState, FlowSyntax
 from .report import render_pdf, report_data
 
 if TYPE_CHECKING:
@@ -220,6 +232,15 @@ def _new_run(flow: Flow) -> Run:
     )
 
 
+def _taken(flow: Flow, *, now: Any) -> bool:
+    """Final, or processed by a run whose lease is fresh: nothing for this run to do."""
+    return flow.is_final or (
+        flow.state == FlowState.IN_EN_COURS_TRAITEMENT_CPP
+        and flow.processing_started_at is not None
+        and now - flow.processing_started_at < _lease()
+    )
+
+
 def _start(flow_id: int, *, now: Any) -> Flow | None:
     """Take the processing lease; ``None`` when the flow is final or another run holds a live lease."""
     with transaction.atomic():
@@ -227,13 +248,7 @@ def _start(flow_id: int, *, now: Any) -> Flow | None:
         # and a deposit by the same user, holding the audit head, deadlocks on it at COMMIT (its
         # deferred FK check takes KEY SHARE on that user row) on PostgreSQL.
         flow = Flow.objects.select_for_update(of=("self",)).select_related("depositor").get(pk=flow_id)
-        if flow.is_final:
-            return None
-        if (
-            flow.state == FlowState.IN_EN_COURS_TRAITEMENT_CPP
-            and flow.processing_started_at is not None
-            and now - flow.processing_started_at < _lease()
-        ):
+        if _taken(flow, now=now):
             return None
         first_start = flow.state != FlowState.IN_EN_COURS_TRAITEMENT_CPP
         flow.state = FlowState.IN_EN_COURS_TRAITEMENT_CPP
@@ -256,16 +271,116 @@ def chunks_of(todo: list[int], size: int) -> list[tuple[int, int]]:
     return [(group[0], group[-1] + 1) for group in (todo[i:i + size] for i in range(0, len(todo), size))]
 
 
+SINGLE_SUFFIXES = (".xml", ".pdf")
+
+
+def _single_file() -> Q:
+    """Flows that may be coalesced: one XML or PDF file (not an archive by its name), small."""
+    return (Q(file_name__iendswith=SINGLE_SUFFIXES[0]) | Q(file_name__iendswith=SINGLE_SUFFIXES[1])) & Q(
+        size__lte=BATCH_BYTES)
+
+
+def _claim_waiting(flow: Flow, *, now: Any) -> list[Flow]:
+    """Take the lease of up to ``BATCH_ENTRIES - 1`` other waiting single-file flows of the same
+    depositor and supplier, as ``_start`` would (their own queued tasks then find them leased or
+    final and do nothing). ``SKIP LOCKED``: a flow another worker is claiming is left to it."""
+    if not flow.file_name.lower().endswith(SINGLE_SUFFIXES) or flow.size > BATCH_BYTES:
+        return []
+    with transaction.atomic():
+        others = list(
+            Flow.objects.select_for_update(of=("self",), skip_locked=True).select_related("depositor")
+            .filter(_single_file(), state=FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP,
+                    depositor_id=flow.depositor_id, supplier_id=flow.supplier_id)
+            .exclude(pk=flow.pk).order_by("pk")[:BATCH_ENTRIES - 1]
+        )
+        if not others:
+            return []
+        Flow.objects.filter(pk__in=[f.pk for f in others]).update(
+            state=FlowState.IN_EN_COURS_TRAITEMENT_CPP, processing_started_at=now, state_changed_at=now,
+            attempts=F("attempts") + 1,
+        )
+        for other in others:
+            other.state, other.processing_started_at, other.state_changed_at = (
+                FlowState.IN_EN_COURS_TRAITEMENT_CPP, now, now)
+            other.attempts += 1
+        audit_log_many([
+            AuditRecord(actor=None, action="flow.processing", obj=other,
+                        data={"number": other.number, "attempt": other.attempts, "with": flow.number})
+            for other in others
+        ])
+    return others
+
+
 def flow_process(*, flow_id: int) -> Flow:
     """Process a queued flow into invoices (idempotent; see the module docstring).
 
-    Takes the lease, checks the whole container, then splits the entries still to do into chunks
-    of ``FACTURIER_FLOW_CHUNK_SIZE``: the first is integrated here, each other one by a
-    ``flows.process_chunk`` task, so the workers share a big flow. Whichever run writes the last
-    entry writes the final state and the report."""
-    flow = _start(flow_id, now=timezone.now())
+    Takes the lease. A single-file flow also takes the lease of other waiting single-file flows of
+    the same depositor (``_claim_waiting``) and integrates their invoices in one batch with its
+    own (``_process_coalesced``). Otherwise it checks the whole container, then splits the entries
+    still to do into chunks of ``FACTURIER_FLOW_CHUNK_SIZE``: the first is integrated here, each
+    other one by a ``flows.process_chunk`` task, so the workers share a big flow. Whichever run
+    writes the last entry writes the final state and the report."""
+    now = timezone.now()
+    current = Flow.objects.get(pk=flow_id)
+    if _taken(current, now=now):
+        # Without a lock: the usual case of a flow another run coalesced (one statement, not four).
+        return current
+    flow = _start(flow_id, now=now)
     if flow is None:
         return Flow.objects.get(pk=flow_id)
+    others = _claim_waiting(flow, now=now)
+    if others:
+        return _process_coalesced([flow, *others])[0]
+    return _process_started(flow)
+
+
+def _process_coalesced(flows: list[Flow]) -> list[Flow]:
+    """Integrate flows of the same depositor and supplier, each leased by this run, in shared
+    batches: a flow of one entry joins the batch, any other is processed on its own."""
+    limits = unpack.UnpackLimits.from_settings()
+    done = set(FlowItem.objects.filter(flow__in=flows).values_list("flow_id", flat=True))
+    out: dict[int, Flow] = {}
+    singles: list[Flow] = []
+    for flow in flows:
+        try:
+            with flow.file.open("rb") as handle:
+                entries = unpack.preflight(handle, file_name=flow.file_name, size=flow.size, limits=limits,
+                                           expected_format=SYNTAX_FORMAT[FlowSyntax(flow.syntax)])
+        except FlowContentRejected as exc:
+            out[flow.pk] = _finish(flow, technical_errors=[exc.as_dict()])
+            continue
+        if len(entries) != 1 or flow.pk in done:
+            out[flow.pk] = _process_started(flow)
+            continue
+        flow.entry_count = 1
+        singles.append(flow)
+    if singles:
+        base = _new_run(singles[0])  # the same depositor and supplier: the same rules and directory
+        runs = [replace(base, flow=flow, deposit_mode=_deposit_mode(flow)) for flow in singles]
+        batch: list[tuple[Run, int, str, bytes]] = []
+        size = 0
+        for run in runs:
+            try:
+                with run.flow.file.open("rb") as handle:
+                    for index, name, data in unpack.iter_entries(handle, file_name=run.flow.file_name,
+                                                                 size=run.flow.size, limits=limits):
+                        batch.append((run, index, name, data))
+                        size += len(data)
+            except FlowContentRejected as exc:  # checked above: the file changed on disk
+                out[run.flow.pk] = _finish(run.flow, technical_errors=[exc.as_dict()])
+                continue
+            if size >= BATCH_BYTES:
+                integrate_entries(batch)
+                batch, size = [], 0
+        integrate_entries(batch)
+        _finish_complete_many([run.flow for run in runs if run.flow.pk not in out])
+        for run in runs:
+            out.setdefault(run.flow.pk, run.flow)
+    return [out[flow.pk] for flow in flows]
+
+
+def _process_started(flow: Flow) -> Flow:
+    """The processing of a flow whose lease this run holds: check the container, integrate."""
     limits = unpack.UnpackLimits.from_settings()
     try:
         with flow.file.open("rb") as handle:
@@ -331,10 +446,16 @@ def _finish_if_complete(flow: Flow) -> Flow:
     return _finish(flow, technical_errors=[])
 
 
-def _finish(flow: Flow, *, technical_errors: list[dict[str, Any]]) -> Flow:
-    """Write the final state, the counts and the report, and the audit entry, in one transaction.
-    Two chunks finishing together may both build the report: the first to lock the flow writes it."""
-    items = list(FlowItem.objects.filter(flow=flow).select_related("invoice").order_by("index"))
+FINAL_FIELDS = [
+    "state", "state_changed_at", "processed_at", "technical_errors", "invoice_count",
+    "integrated_count", "rejected_count", "report", "report_pdf",
+]
+
+
+def _conclude(
+    flow: Flow, items: list[FlowItem], technical_errors: list[dict[str, Any]]
+) -> tuple[bytes | None, AuditRecord]:
+    """Set the flow's final state, counts and report (in memory); its report PDF, and its audit record."""
     integrated = sum(1 for i in items if i.outcome == FlowItem.Outcome.INTEGRE)
     rejected = len(items) - integrated
     if technical_errors or integrated == 0:
@@ -347,28 +468,59 @@ def _finish(flow: Flow, *, technical_errors: list[dict[str, Any]]) -> Flow:
     flow.state, flow.state_changed_at, flow.processed_at = state, now, now
     flow.technical_errors = technical_errors
     flow.invoice_count, flow.integrated_count, flow.rejected_count = len(items), integrated, rejected
-    data = report_data(flow, items)
+    flow.report = report_data(flow, items)
     # The PDF is stored for the EDI partners' outbox; the portal and the API render it on demand.
-    pdf = render_pdf(data) if flow.channel in EDI_CHANNELS else None
+    pdf = render_pdf(flow.report) if flow.channel in EDI_CHANNELS else None
+    record = AuditRecord(
+        actor=None,
+        action=f"flow.{state.value.lower().removeprefix('in_')}",
+        obj=flow,
+        data={"number": flow.number, "channel": flow.channel, "integrated": integrated, "rejected": rejected,
+              "technical_errors": [e["code"] for e in technical_errors]},
+    )
+    return pdf, record
+
+
+def _store_pdf(flow: Flow, pdf: bytes | None) -> None:
+    if pdf is not None:
+        flow.report_pdf.save(f"compte-rendu-{flow.number}.pdf", ContentFile(pdf), save=False)
+
+
+def _finish(flow: Flow, *, technical_errors: list[dict[str, Any]]) -> Flow:
+    """Write the final state, the counts and the report, and the audit entry, in one transaction.
+    Two chunks finishing together may both build the report: the first to lock the flow writes it."""
+    items = list(FlowItem.objects.filter(flow=flow).select_related("invoice").order_by("index"))
+    pdf, record = _conclude(flow, items, technical_errors)
     with transaction.atomic():
         locked = Flow.objects.select_for_update().get(pk=flow.pk)
         if locked.is_final:
             return locked  # another run finished first
-        flow.report = data
-        if pdf is not None:
-            flow.report_pdf.save(f"compte-rendu-{flow.number}.pdf", ContentFile(pdf), save=False)
-        flow.save(update_fields=[
-            "state", "state_changed_at", "processed_at", "technical_errors", "invoice_count",
-            "integrated_count", "rejected_count", "report", "report_pdf",
-        ])
-        audit_log(
-            actor=None,
-            action=f"flow.{state.value.lower().removeprefix('in_')}",
-            obj=flow,
-            data={"number": flow.number, "integrated": integrated, "rejected": rejected,
-                  "technical_errors": [e["code"] for e in technical_errors]},
-        )
+        _store_pdf(flow, pdf)
+        flow.save(update_fields=FINAL_FIELDS)
+        audit_log_many([record])
     return flow
+
+
+def _finish_complete_many(flows: list[Flow]) -> None:
+    """``_finish_if_complete`` of flows integrated together: one transaction, one lock of the journal."""
+    items: dict[int, list[FlowItem]] = {flow.pk: [] for flow in flows}
+    rows = FlowItem.objects.filter(flow__in=flows).select_related("invoice").order_by("flow_id", "index")
+    for item in rows:
+        items[item.flow_id].append(item)
+    complete = [flow for flow in flows if len(items[flow.pk]) >= flow.entry_count]
+    if not complete:
+        return
+    concluded = [(flow, *_conclude(flow, items[flow.pk], [])) for flow in complete]
+    with transaction.atomic():
+        locked = Flow.objects.select_for_update().filter(pk__in=[f.pk for f in complete]).order_by("pk")
+        open_ids = {pk for pk, state in locked.values_list("pk", "state") if state not in FINAL_STATES}
+        concluded = [c for c in concluded if c[0].pk in open_ids]  # the others: another run finished first
+        if not concluded:
+            return
+        for flow, pdf, _record in concluded:
+            _store_pdf(flow, pdf)
+        Flow.objects.bulk_update([c[0] for c in concluded], FINAL_FIELDS)
+        audit_log_many([c[2] for c in concluded])
 
 
 # --- sweeping -------------------------------------------------------------------------------------

@@ -1,0 +1,129 @@
+"""Coalesced processing of waiting single-invoice flows (facturier.flows.services._claim_waiting).
+
+A worker that takes a single-file flow also takes the other waiting single-file flows of the same
+depositor and supplier and integrates them in one batch; their own queued tasks then do nothing.
+Each flow still ends with its own items, counts, report and audit entry, and a run killed after
+the claim leaves flows the sweeper re-queues, never an invoice lost or written twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from facturier.accounts.models import User
+from facturier.audit.models import AuditEntry
+from facturier.audit.services import audit_chain_verify
+from facturier.flows.models import Flow, FlowItem, FlowState
+from facturier.flows.services import flow_process, flow_receive, flow_sweep
+from facturier.invoices.enums import InvoiceStatus
+from facturier.invoices.models import Invoice
+
+from .builders import invoice_file, targz
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CII = "IN_DP_E1_CII_16B"
+
+
+def waiting(actor: User, data: bytes, name: str, channel: str = "API") -> Flow:
+    """A received flow whose processing task was not run (queued for a worker)."""
+    with mock.patch("facturier.flows.services.enqueue"):
+        flow = flow_receive(actor=actor, data=data, file_name=name, syntax=CII, channel=channel)
+    return Flow.objects.get(pk=flow.pk)
+
+
+def test_one_run_integrates_the_waiting_single_flows_and_their_tasks_do_nothing(supplier_tech: User) -> None:
+    good = [waiting(supplier_tech, invoice_file("cii", f"CO-{i}"), f"co-{i}.xml") for i in range(3)]
+    good.append(waiting(supplier_tech, invoice_file("cii", "CO-3"), "co-3.xml", channel="SFTP"))
+    bad = waiting(supplier_tech, invoice_file("cii", "CO-BAD", purchase_order_reference=None), "bad.xml")
+    again = waiting(supplier_tech, invoice_file("cii", "CO-1"), "again.xml")  # a duplicate of CO-1
+    lot = waiting(supplier_tech, targz([("x.xml", invoice_file("cii", "CO-LOT"))]), "lot.tar.gz")
+
+    flow_process(flow_id=good[0].pk)
+
+    states = dict(Flow.objects.values_list("pk", "state"))
+    assert [states[f.pk] for f in good] == [FlowState.IN_INTEGRE] * 4
+    assert states[bad.pk] == FlowState.IN_REJETE and states[again.pk] == FlowState.IN_REJETE
+    assert states[lot.pk] == FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP  # an archive is not coalesced
+    for i, flow in enumerate(good):
+        flow.refresh_from_db()
+        invoice = Invoice.objects.get(flow=flow)
+        assert invoice.number == f"CO-{i}" and invoice.status == InvoiceStatus.MISE_A_DISPOSITION
+        assert (flow.invoice_count, flow.integrated_count, flow.rejected_count) == (1, 1, 0)
+        assert flow.report["nbIntegrees"] == 1 and flow.attempts == 1
+        # Each flow keeps its channel's deposit mode, and an EDI flow its stored report PDF.
+        assert invoice.deposit_mode == ("EDI_XML_STRUCT" if i == 3 else "UPLOAD_API")
+        assert bool(flow.report_pdf) is (i == 3)
+    again.refresh_from_db()
+    [item] = FlowItem.objects.filter(flow=again)
+    assert item.errors[0]["rule"] == "FR-PLT-09"  # the same number in the same batch: refused
+    assert str(Invoice.objects.get(number="CO-1").pk) in item.errors[0]["message"]["fr"]
+    bad.refresh_from_db()
+    assert bad.report["nbRejetees"] == 1 and Invoice.objects.filter(flow=bad).count() == 0
+    finals = AuditEntry.objects.filter(action__in=["flow.integre", "flow.rejete"]).values_list("object_id",
+                                                                                              flat=True)
+    assert sorted(map(int, finals)) == sorted(f.pk for f in [*good, bad, again])
+
+    # The tasks queued for the coalesced flows find them final: nothing more is written.
+    entries = AuditEntry.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        for flow in [*good[1:], bad, again]:
+            assert flow_process(flow_id=flow.pk).state in (FlowState.IN_INTEGRE, FlowState.IN_REJETE)
+    assert len(queries) == 5  # one read each, no lock, no write
+    assert AuditEntry.objects.count() == entries and Invoice.objects.count() == 4
+    assert flow_process(flow_id=lot.pk).state == FlowState.IN_INTEGRE
+    assert audit_chain_verify().intact
+
+
+def test_flows_of_another_supplier_or_already_leased_are_not_taken(supplier_tech: User) -> None:
+    first = waiting(supplier_tech, invoice_file("cii", "CO-A"), "a.xml")
+    leased = waiting(supplier_tech, invoice_file("cii", "CO-B"), "b.xml")
+    other = waiting(supplier_tech, invoice_file("cii", "CO-C"), "c.xml")
+    Flow.objects.filter(pk=other.pk).update(supplier=None)
+    Flow.objects.filter(pk=leased.pk).update(state=FlowState.IN_EN_COURS_TRAITEMENT_CPP,
+                                             processing_started_at=timezone.now())
+    flow_process(flow_id=first.pk)
+    states = dict(Flow.objects.values_list("pk", "state"))
+    assert states == {first.pk: FlowState.IN_INTEGRE, leased.pk: FlowState.IN_EN_COURS_TRAITEMENT_CPP,
+                      other.pk: FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP}
+    assert flow_process(flow_id=leased.pk).state == FlowState.IN_EN_COURS_TRAITEMENT_CPP  # a live lease
+    assert flow_process(flow_id=other.pk).state == FlowState.IN_INTEGRE
+
+
+def test_a_run_dying_after_its_claim_leaves_flows_the_sweeper_requeues(supplier_tech: User) -> None:
+    flows = [waiting(supplier_tech, invoice_file("cii", f"CO-K{i}"), f"k{i}.xml") for i in range(3)]
+    with mock.patch("facturier.flows.services.integrate_entries", side_effect=RuntimeError("killed")), \
+            pytest.raises(RuntimeError):
+        flow_process(flow_id=flows[0].pk)
+    assert set(Flow.objects.values_list("state", flat=True)) == {FlowState.IN_EN_COURS_TRAITEMENT_CPP}
+    assert Invoice.objects.count() == 0 and FlowItem.objects.count() == 0
+    # Their own tasks see a live lease and wait for it to expire.
+    assert flow_process(flow_id=flows[1].pk).state == FlowState.IN_EN_COURS_TRAITEMENT_CPP
+    later = timezone.now() + timedelta(seconds=301)
+    with mock.patch("facturier.flows.services.enqueue") as enqueue:
+        assert flow_sweep(now=later) == [f.pk for f in flows]
+    assert [c.args[1] for c in enqueue.call_args_list] == [f.pk for f in flows]
+    with mock.patch("facturier.flows.services.timezone.now", return_value=later):
+        for flow in flows:
+            flow_process(flow_id=flow.pk)
+    assert set(Flow.objects.values_list("state", flat=True)) == {FlowState.IN_INTEGRE}
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["CO-K0", "CO-K1", "CO-K2"]
+    assert FlowItem.objects.count() == 3
+
+
+@pytest.mark.parametrize(("channel", "queued"), [("API", False), ("PORTAIL", False), ("SFTP", True)])
+def test_the_edi_report_task_is_queued_for_edi_flows_only(
+    supplier_tech: User, channel: str, queued: bool
+) -> None:
+    with mock.patch("facturier.edi.subscribers.enqueue") as enqueue:
+        flow = flow_receive(actor=supplier_tech, data=invoice_file("cii", "CO-EDI"), file_name="f.xml",
+                            syntax=CII, channel=channel)
+    assert Flow.objects.get(pk=flow.pk).state == FlowState.IN_INTEGRE
+    calls = [c.args for c in enqueue.call_args_list if getattr(c.args[0], "name", "") == "edi.publish_report"]
+    assert calls == ([(calls[0][0], flow.pk)] if queued else [])
