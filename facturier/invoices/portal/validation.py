@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -145,15 +146,14 @@ class _ValidatorMixin(SpaceViewMixin):
 
 
 class _ListView(_ValidatorMixin, TemplateView):
+    """One tab of the space. Each subclass gives ``invoices()`` (the tab's queryset) and
+    ``rows(invoices)`` (what the template shows for one page of them)."""
+
     template_name = "invoices/validation/list.html"
     tab: str = "pending"
     title: Any = ""
-
-    def invoices(self) -> QuerySet[Invoice]:
-        raise NotImplementedError
-
-    def rows(self, invoices: list[Invoice]) -> list[Any]:
-        raise NotImplementedError
+    invoices: Callable[[], QuerySet[Invoice]]
+    rows: Callable[[list[Invoice]], list[Any]]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
