@@ -68,6 +68,16 @@ def parse_date(raw: str, fmt: str | None = None) -> _dt.date | None:
         return None
 
 
+# The xs:boolean lexical space; anything else fails the cast (``None``).
+_XS_BOOLEAN = {"true": True, "1": True, "false": False, "0": False}
+
+
+def parse_boolean(raw: str) -> bool | None:
+    """The ``xs:boolean`` cast the Schematron applies: ``true``/``1`` → True, ``false``/``0`` →
+    False (surrounding XML white space allowed), anything else → None (a dynamic error: no match)."""
+    return _XS_BOOLEAN.get(raw.strip(_XML_WS))
+
+
 def string_value(el: _Element) -> str:
     """The XPath string value of an element (text of descendants, comments excluded)."""
     if len(el):
@@ -264,8 +274,7 @@ class Indicator(Value):
         self.raw = raw
         self.el = el
         self.attr = attr
-        s = raw.strip(_XML_WS)
-        self.value: bool | None = True if s in ("true", "1") else False if s in ("false", "0") else None
+        self.value: bool | None = _XS_BOOLEAN.get(raw.strip(_XML_WS))
 
 
 class Binary(Value):

@@ -28,6 +28,7 @@ from ._xpath import (
     CAC,
     CBC,
     CN,
+    UBL_AMOUNT_TAGS,
     ckid,
     ckids,
     decimal,
@@ -274,29 +275,11 @@ def r061(ctx: RuleContext) -> Iterator[_Element]:
 
 # --- currency ------------------------------------------------------------------------------------
 
-_R051_TAGS = tuple(
-    CBC + t
-    for t in (
-        "Amount",
-        "BaseAmount",
-        "PriceAmount",
-        "TaxAmount",
-        "TaxableAmount",
-        "LineExtensionAmount",
-        "TaxExclusiveAmount",
-        "TaxInclusiveAmount",
-        "AllowanceTotalAmount",
-        "ChargeTotalAmount",
-        "PrepaidAmount",
-        "PayableRoundingAmount",
-        "PayableAmount",
-    )
-)
-
 
 def amounts(ctx: RuleContext) -> list[_Element]:
-    """Every element of the CL007 amount context, in document order (shared with CL007)."""
-    return ctx.once("peppol.ubl.amounts", lambda: find(ctx, *_R051_TAGS))  # type: ignore[no-any-return]
+    """Every element of the R051 / CL007 amount context (the 13 UBL amount elements), in document
+    order."""
+    return ctx.once("peppol.ubl.amounts", lambda: find(ctx, *UBL_AMOUNT_TAGS))  # type: ignore[no-any-return]
 
 
 @peppol_rule("PEPPOL-EN16931-R051", UBL)

@@ -36,13 +36,14 @@ if TYPE_CHECKING:
 # --- BR-CO-10 … BR-CO-13: document totals ---------------------------------------------------------
 
 
-# EN 16931 BR-CO-10: BT-106 = Σ BT-131.
-@rule(
-    "BR-CO-10",
-    fr="[BR-CO-10]-Somme des montants nets des lignes de facture (BT-106) = Σ Montant net de "
-    "ligne de facture (BT-131).",
-    syntax=UBL,
+_FR_CO_10 = (
+    "[BR-CO-10]-Somme des montants nets des lignes de facture (BT-106) = Σ Montant net de "
+    "ligne de facture (BT-131)."
 )
+
+
+# EN 16931 BR-CO-10: BT-106 = Σ BT-131.
+@rule("BR-CO-10", fr=_FR_CO_10, syntax=UBL)
 def br_co_10_ubl(ctx: RuleContext) -> list[Any]:
     out = []
     for t in monetary_totals(ctx.invoice, UBL):
@@ -53,12 +54,7 @@ def br_co_10_ubl(ctx: RuleContext) -> list[Any]:
     return out
 
 
-@rule(
-    "BR-CO-10",
-    fr="[BR-CO-10]-Somme des montants nets des lignes de facture (BT-106) = Σ Montant net de "
-    "ligne de facture (BT-131).",
-    syntax=CII,
-)
+@rule("BR-CO-10", fr=_FR_CO_10, syntax=CII)
 def br_co_10_cii(ctx: RuleContext) -> list[Any]:
     # CEN CII: xs:decimal(sum(...LineTotalAmount)) — an untyped sum, i.e. of doubles.
     out = []
@@ -104,44 +100,36 @@ def _cii_doc_total(ctx: RuleContext, field: str, charge: bool) -> list[Any]:
     return out
 
 
-# EN 16931 BR-CO-11: BT-107 = Σ BT-92.
-@rule(
-    "BR-CO-11",
-    fr="[BR-CO-11]-Somme des remises au niveau du document (BT-107) = Σ Montant de la remise au "
-    "niveau du document (BT-92).",
-    syntax=UBL,
+_FR_CO_11 = (
+    "[BR-CO-11]-Somme des remises au niveau du document (BT-107) = Σ Montant de la remise au "
+    "niveau du document (BT-92)."
 )
+
+
+# EN 16931 BR-CO-11: BT-107 = Σ BT-92.
+@rule("BR-CO-11", fr=_FR_CO_11, syntax=UBL)
 def br_co_11_ubl(ctx: RuleContext) -> list[Any]:
     return _ubl_doc_total(ctx, "allowance_total", False)
 
 
-@rule(
-    "BR-CO-11",
-    fr="[BR-CO-11]-Somme des remises au niveau du document (BT-107) = Σ Montant de la remise au "
-    "niveau du document (BT-92).",
-    syntax=CII,
-)
+@rule("BR-CO-11", fr=_FR_CO_11, syntax=CII)
 def br_co_11_cii(ctx: RuleContext) -> list[Any]:
     return _cii_doc_total(ctx, "allowance_total", False)
 
 
-# EN 16931 BR-CO-12: BT-108 = Σ BT-99.
-@rule(
-    "BR-CO-12",
-    fr="[BR-CO-12]-Somme des frais au niveau du document (BT-108) = Σ Montant des frais au niveau "
-    "du document (BT-99).",
-    syntax=UBL,
+_FR_CO_12 = (
+    "[BR-CO-12]-Somme des frais au niveau du document (BT-108) = Σ Montant des frais au niveau "
+    "du document (BT-99)."
 )
+
+
+# EN 16931 BR-CO-12: BT-108 = Σ BT-99.
+@rule("BR-CO-12", fr=_FR_CO_12, syntax=UBL)
 def br_co_12_ubl(ctx: RuleContext) -> list[Any]:
     return _ubl_doc_total(ctx, "charge_total", True)
 
 
-@rule(
-    "BR-CO-12",
-    fr="[BR-CO-12]-Somme des frais au niveau du document (BT-108) = Σ Montant des frais au niveau "
-    "du document (BT-99).",
-    syntax=CII,
-)
+@rule("BR-CO-12", fr=_FR_CO_12, syntax=CII)
 def br_co_12_cii(ctx: RuleContext) -> list[Any]:
     return _cii_doc_total(ctx, "charge_total", True)
 
@@ -367,25 +355,15 @@ _FR_CO_17 = (
 
 
 # EN 16931 BR-CO-17: BT-117 = BT-116 × BT-119 / 100 (±1 tolerance in the official test).
-@rule("BR-CO-17", fr=_FR_CO_17, syntax=UBL)
-def br_co_17_ubl(ctx: RuleContext) -> list[Any]:
-    out = []
-    for vb in ctx.invoice.vat_breakdown:
-        vat = vat_scheme(vb)
-        rate = dec(vb.rate) if vat else None
-        has_rate = vat and vb.rate is not None
-        if not _co_17_ok(rate, has_rate, dec(vb.tax_amount), dec(vb.taxable_amount), True):
-            out.append(vb)
-    return out
-
-
-@rule("BR-CO-17", fr=_FR_CO_17, syntax=CII)
-def br_co_17_cii(ctx: RuleContext) -> list[Any]:
+@rule("BR-CO-17", fr=_FR_CO_17)
+def br_co_17(ctx: RuleContext) -> list[Any]:
+    # The UBL test bounds the tolerance strictly (< and >), the CEN CII test inclusively.
+    strict = ctx.syntax is UBL
     out = []
     for vb in breakdowns(ctx):
         vat = vat_scheme(vb)
         rate = dec(vb.rate) if vat else None
         has_rate = vat and vb.rate is not None
-        if not _co_17_ok(rate, has_rate, dec(vb.tax_amount), dec(vb.taxable_amount), False):
+        if not _co_17_ok(rate, has_rate, dec(vb.tax_amount), dec(vb.taxable_amount), strict):
             out.append(vb)
     return out

@@ -33,7 +33,7 @@ from typing import Any
 
 from .. import codelists
 from ..findings import PREFIXES, Severity, Syntax
-from ..values import string_value
+from ..values import parse_boolean, string_value
 from .registry import RuleContext, rule
 
 UBL, CII = Syntax.UBL, Syntax.CII
@@ -45,11 +45,6 @@ _WS = " \t\r\n"
 def _in(value: str | None, codes: frozenset[str]) -> bool:
     """``not(contains(normalize-space(v), ' ')) and contains(list, concat(' ', normalize-space(v), ' '))``."""
     return value is not None and value.strip(_WS) in codes
-
-
-def _xs_boolean(el: Any) -> bool | None:
-    s = string_value(el).strip(_WS)
-    return True if s in ("true", "1") else False if s in ("false", "0") else None
 
 
 def _has_ancestor(el: Any, *tags: str) -> bool:
@@ -178,7 +173,7 @@ def _ubl_reason(charge: bool) -> Check:
     key = "BR-CL-20" if charge else "BR-CL-19"
 
     def check(el: Any, parent: Any, lists: dict[str, frozenset[str]]) -> bool | None:
-        if not any(_xs_boolean(i) is charge for i in parent.iterchildren(CBC + "ChargeIndicator")):
+        if not any(parse_boolean(string_value(i)) is charge for i in parent.iterchildren(CBC + "ChargeIndicator")):
             return None
         return _in(string_value(el), lists[key])
 
@@ -266,7 +261,7 @@ def _cii_reason(charge: bool) -> Check:
             for ci in parent.iterchildren(RAM + "ChargeIndicator")
             for i in ci.iterchildren(UDT + "Indicator")
         )
-        if not any(_xs_boolean(i) is charge for i in indicators):
+        if not any(parse_boolean(string_value(i)) is charge for i in indicators):
             return None
         return _in(string_value(el), lists[key])
 

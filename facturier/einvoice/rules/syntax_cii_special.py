@@ -14,12 +14,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..findings import Severity
-from ..values import string_value
+from ..values import normalize_space, parse_boolean, string_value
 from .registry import RuleContext, rule
 from .syntax_cii import CII, RAM, UDT, _scan
 
 FATAL, WARNING = Severity.FATAL, Severity.WARNING
-_WS = " \t\r\n"
 
 
 def _cii_rule(
@@ -74,12 +73,7 @@ def _values(el: Any, tag: str) -> list[str]:
 def _normalized_first(el: Any, tag: str) -> str:
     """``normalize-space(ram:tag)`` (the first child; the official XSLT fails on several)."""
     child = next(el.iterchildren(RAM + tag), None)
-    return "" if child is None else " ".join(string_value(child).split())
-
-
-def _xs_boolean(el: Any) -> bool | None:
-    s = string_value(el).strip(_WS)
-    return True if s in ("true", "1") else False if s in ("false", "0") else None
+    return "" if child is None else normalize_space(string_value(child))
 
 
 @_cii_rule(
@@ -121,7 +115,7 @@ def cii_sr_119(ctx: RuleContext) -> Iterator[Any]:
         indicators = [ci for ac in acs for ci in ac.iterchildren(RAM + "ChargeIndicator")]
         amounts = any(_has(ac, "ActualAmount") for ac in acs)
         allowance = any(
-            _xs_boolean(i) is False for ci in indicators for i in ci.iterchildren(UDT + "Indicator")
+            parse_boolean(string_value(i)) is False for ci in indicators for i in ci.iterchildren(UDT + "Indicator")
         )
         if not ((allowance and amounts) or (not indicators and not amounts)):
             yield agreement
@@ -296,7 +290,7 @@ def cii_sr_466(ctx: RuleContext) -> Iterator[Any]:
 def _all_same(ctx: RuleContext, tag: str) -> Iterator[Any]:
     # count(//PM/X[normalize-space(.) != normalize-space((//PM/X)[1])]) = 0
     values = [
-        " ".join(string_value(c).split())
+        normalize_space(string_value(c))
         for pm in _scan(ctx).named["payment_means"]
         for c in pm.iterchildren(RAM + tag)
     ]
@@ -434,8 +428,6 @@ def cii_dt_037(ctx: RuleContext) -> Iterator[Any]:
             yield tax
 
 
-
-
 def _tt_rule(child: str, allowed: Callable[[Any], bool]) -> Callable[[RuleContext], Iterator[Any]]:
     def check(ctx: RuleContext) -> Iterator[Any]:
         for tax in _having(ctx, "tt", child):
@@ -459,6 +451,7 @@ for _rid, _child, _allowed in (
     _cii_rule(_rid, WARNING, f"{_child} should not be present", f"{_child} ne devrait pas être présent")(
         _tt_rule(_child, _allowed)
     )
+
 
 _DATE_102 = re.compile(r"[ \t\n\r]*(\d{4})(1[0-2]|0[1-9])(3[01]|[12][0-9]|0[1-9])[ \t\n\r]*")
 

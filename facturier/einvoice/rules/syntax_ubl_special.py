@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import codelists
 from ..findings import Layer
-from ..values import string_value
+from ..values import parse_boolean, string_value
 from .registry import RULES, RuleContext, rule
 from .syntax_ubl import CAC, CBC, UBL, _scan
 
@@ -32,12 +32,6 @@ def _count(el: Any, *tags: str) -> int:
 
 def _text(el: Any) -> str:
     return string_value(el)
-
-
-def _xs_boolean(el: Any) -> bool | None:
-    """The xs:boolean cast of an element (``None`` when invalid: a dynamic error, no match)."""
-    s = _text(el).strip(" \t\r\n")
-    return True if s in ("true", "1") else False if s in ("false", "0") else None
 
 
 @rule(
@@ -270,7 +264,7 @@ def _allowance_reasons(ctx: RuleContext, charge: bool) -> Iterator[Any]:
     # cac:AllowanceCharge[cbc:ChargeIndicator = false()|true()]: count(cbc:AllowanceChargeReason) <= 1
     for ac in _scan(ctx).named["allowance"]:
         if (
-            any(_xs_boolean(i) is charge for i in ac.iterchildren(CBC + "ChargeIndicator"))
+            any(parse_boolean(_text(i)) is charge for i in ac.iterchildren(CBC + "ChargeIndicator"))
             and _count(ac, CBC + "AllowanceChargeReason") > 1
         ):
             yield ac

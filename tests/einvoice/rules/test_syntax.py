@@ -214,6 +214,34 @@ def test_cii_sr_465_contact_person_and_department():
     )
 
 
+def test_cii_sr_467_474_normalize_only_xml_white_space():
+    # XPath normalize-space() folds only space, tab, CR and LF: a no-break space is kept.
+    def means(*codes: str) -> bytes:
+        return cii_tx(
+            settlement="".join(
+                f"<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>{c}</ram:TypeCode>"
+                "</ram:SpecifiedTradeSettlementPaymentMeans>"
+                for c in codes
+            )
+        )
+
+    assert "CII-SR-467" not in findings(means("30", " 30\n"))
+    assert "CII-SR-467" in findings(means("30", "30\u00a0"))
+
+    def line_documents(*codes: str) -> bytes:
+        refs = "".join(
+            f"<ram:AdditionalReferencedDocument><ram:TypeCode>{c}</ram:TypeCode></ram:AdditionalReferencedDocument>"
+            for c in codes
+        )
+        return cii_tx(
+            lines="<ram:IncludedSupplyChainTradeLineItem><ram:SpecifiedLineTradeSettlement>"
+            f"{refs}</ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>"
+        )
+
+    assert "CII-SR-474" in findings(line_documents("130", " 130 "))
+    assert "CII-SR-474" not in findings(line_documents("130", "130\u00a0"))
+
+
 def test_cii_dt_097_date_format_102():
     def issued(value: str) -> bytes:
         return cii(
