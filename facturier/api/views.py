@@ -16,7 +16,8 @@ input, adds the envelope and renders JSON with the exact Chorus Content-Type::
 
 Errors: raise a ``facturier.core.errors.DomainError`` subclass (from the service, usually); the
 exception handler (``facturier.api.envelope``) turns it into the envelope with its HTTP status,
-``codeRetour`` and ``libelle``.
+``codeRetour`` and ``libelle``. A field the operation cannot do without: ``require(data, "idFacture")``;
+``codeLangue``: ``language(data)`` (``"fr"`` or ``"en"``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +40,21 @@ from .authentication import ChorusAuthentication, IsTechnicalAccount
 from .envelope import CONTENT_TYPE, ChorusContentNegotiation, ChorusJSONRenderer, success
 from .errors import UnknownOperation
 from .serializers import EmptyInputSerializer
+
+REQUIRED = gettext_lazy("Ce champ est obligatoire.")
+
+
+def require(data: Mapping[str, Any], *names: str) -> None:
+    """Chorus input serializers accept every field as optional (clients omit or null them); an
+    operation names the ones it cannot do without, all missing ones at once."""
+    missing = {name: [str(REQUIRED)] for name in names if not data.get(name)}
+    if missing:
+        raise ValidationFailed(details=missing)
+
+
+def language(data: Mapping[str, Any]) -> str:
+    """``codeLangue`` (FR, EN) as a Django language code; French unless EN is asked."""
+    return "en" if str(data.get("codeLangue") or "").strip().upper() == "EN" else "fr"
 
 
 class ChorusAPIView(APIView):

@@ -14,15 +14,14 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-import iso4217
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
 from facturier.api.pagination import MAX_PER_PAGE, Page, PageRequest, paginate
-from facturier.api.transverses.references import EXEMPTION_LABELS, VAT_RATES
-from facturier.api.views import ChorusAPIView
-from facturier.core.errors import ValidationFailed
+from facturier.api.structures.rows import minute
+from facturier.api.transverses.references import EXEMPTION_LABELS, VAT_RATES, currency_label
+from facturier.api.views import ChorusAPIView, language, require
 from facturier.einvoice import ParsedDocument
 from facturier.invoices.errors import InvoiceNotFound
 from facturier.invoices.models import Invoice, InvoiceAttachment
@@ -32,9 +31,7 @@ from facturier.structures.models import BankAccount, Structure
 from . import consult_serializers as s
 from .access import Role, invoice_visible, invoices_for
 from .entry import PAYMENT_NAMES
-from .rows import amount, day, minute, validator_fields
-
-REQUIRED = _("Ce champ est obligatoire.")
+from .rows import amount, day, validator_fields
 
 # VAT rate → the rate code of recupererTauxTva (TVA20…), for lignePosteTauxTva / ligneTvaTauxRefCode.
 RATE_CODES = {Decimal(str(value)): (code, label) for code, label, value in VAT_RATES}
@@ -57,10 +54,6 @@ SUBLISTS = {
     "attachments": ("recherchePj", "pListePiecesJointes"),
     "vat": ("rechercheligneTvaRecap", "rechercheLigneTvaRecap", "pLigneRecapTva"),
 }
-
-
-def language(data: Mapping[str, Any]) -> str:
-    return "en" if str(data.get("codeLangue") or "").strip().upper() == "EN" else "fr"
 
 
 def _value(term: Any) -> Any:
@@ -199,13 +192,6 @@ def _bank(invoice: Invoice, document: ParsedDocument | None) -> dict[str, Any]:
     }
 
 
-def _currency_label(code: str) -> str | None:
-    try:
-        return iso4217.Currency(code).currency_name
-    except ValueError:
-        return None
-
-
 def facture(invoice: Invoice, data: Mapping[str, Any]) -> dict[str, Any]:
     """The ``facture`` object of F8–F10."""
     document = invoice_document(invoice=invoice)
@@ -300,7 +286,7 @@ def facture(invoice: Invoice, data: Mapping[str, Any]) -> dict[str, Any]:
         },
         "references": {
             "codeDeviseFacture": invoice.currency,
-            "libelleDeviseFacture": _currency_label(invoice.currency),
+            "libelleDeviseFacture": currency_label(invoice.currency),
             "dateCreationFacture": minute(invoice.deposited_at),
             "dateDepot": day(invoice.deposited_at),
             "dateFacture": day(invoice.issue_date),
@@ -327,8 +313,7 @@ class _ConsulterFacture(ChorusAPIView):
     output_serializer = s.ConsulterFactureOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        if not data.get("identifiantFactureCPP"):
-            raise ValidationFailed(details={"identifiantFactureCPP": [str(REQUIRED)]})
+        require(data, "identifiantFactureCPP")
         invoice = invoice_visible(actor=request.user, invoice_id=data["identifiantFactureCPP"], role=self.role)
         with translation.override(language(data)):
             return {"facture": facture(invoice, data)}
@@ -400,8 +385,7 @@ class ConsulterHistoriqueFacture(ChorusAPIView):
     output_serializer = s.ConsulterHistoriqueOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        if not data.get("idFacture"):
-            raise ValidationFailed(details={"idFacture": [str(REQUIRED)]})
+        require(data, "idFacture")
         invoice = invoice_visible(actor=request.user, invoice_id=data["idFacture"])
         history = invoice_history(invoice=invoice)
         statuses, status_counters = _history_page(history.statuses, data, "statuses")

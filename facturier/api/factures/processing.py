@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
-from facturier.api.views import ChorusAPIView
+from facturier.api.views import REQUIRED, ChorusAPIView, require
 from facturier.core.errors import Conflict, ValidationFailed
 from facturier.invoices.entry import attachment_pending_get
 from facturier.invoices.enums import InvoiceStatus, StateRejectionMotive, ValidatorAction
@@ -35,15 +35,6 @@ from facturier.structures.selectors import structure_list_visible
 from . import processing_serializers as s
 from .access import ReadOnlyAccess, Role, invoice_to_act_on, invoices_for
 from .rows import day
-
-REQUIRED = _("Ce champ est obligatoire.")
-
-
-def _required(data: dict[str, Any], *names: str) -> None:
-    missing = {name: [str(REQUIRED)] for name in names if not data.get(name)}
-    if missing:
-        raise ValidationFailed(details=missing)
-
 
 class ValidatorActionRefused(Conflict):
     """``traiterFactureAValider.action`` outside the validator's three actions (api.md F14 lists
@@ -81,7 +72,7 @@ class TraiterFactureRecue(ChorusAPIView):
     output_serializer = s.TraiterFactureRecueOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        _required(data, "idFacture", "nouveauStatut")
+        require(data, "idFacture", "nouveauStatut")
         invoice = invoice_to_act_on(actor=request.user, invoice_id=data["idFacture"], role=Role.RECIPIENT)
         target = data["nouveauStatut"]
         moved = invoice_process(
@@ -115,7 +106,7 @@ class TraiterFactureAValider(ChorusAPIView):
     output_serializer = s.TraiterFactureAValiderOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        _required(data, "idFacture", "action")
+        require(data, "idFacture", "action")
         action = data["action"].strip().upper()
         invoice = invoice_to_act_on(actor=request.user, invoice_id=data["idFacture"], role=Role.VALIDATOR)
         if action not in ValidatorAction.values:
@@ -166,7 +157,7 @@ class RecyclerFacture(ChorusAPIView):
     output_serializer = s.RecyclerFactureOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        _required(data, "identifiantFactureCPP")
+        require(data, "identifiantFactureCPP")
         invoice = invoice_to_act_on(actor=request.user, invoice_id=data["identifiantFactureCPP"], role=Role.SUPPLIER)
         moved = invoice_recycle(
             actor=request.user,
@@ -195,7 +186,7 @@ class CompleterFacture(ChorusAPIView):
     output_serializer = s.CompleterFactureOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        _required(data, "identifiantFactureCPP")
+        require(data, "identifiantFactureCPP")
         invoice = invoice_to_act_on(actor=request.user, invoice_id=data["identifiantFactureCPP"], role=Role.SUPPLIER)
         attachments, unknown = [], {}
         for index, item in enumerate(data.get("pieceJointeComplementaire") or []):
@@ -234,7 +225,7 @@ class CorrigerValideurFacture(ChorusAPIView):
     output_serializer = s.CorrigerValideurOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        _required(data, "idFacture")
+        require(data, "idFacture")
         if not data.get("idStructure") and not data.get("identifiantStructure"):
             raise ValidationFailed(details={"idStructure": [str(REQUIRED)], "identifiantStructure": [str(REQUIRED)]})
         invoice = invoice_to_act_on(actor=request.user, invoice_id=data["idFacture"], role=Role.SUPPLIER)

@@ -5,6 +5,7 @@ Dates, chosen for the strictest client (GO) and the official samples: business d
 (``dateDepot``, ``dateFacture``, ``dateValidation1``, ``dateTraitement``) ``YYYY-MM-DD``;
 ``dateHeureEtatCourant`` RFC 3339 with milliseconds and offset; history instants
 (``histoStatutDatePassage``…) ``YYYY-MM-DD HH:MM``. Every date is in the server's time zone.
+The last two are the structures' formats too: ``facturier.api.structures.rows.iso`` and ``minute``.
 """
 
 from __future__ import annotations
@@ -31,16 +32,6 @@ def day(value: dt.date | dt.datetime | None) -> str | None:
     if isinstance(value, dt.datetime):
         value = timezone.localdate(value)
     return value.isoformat()
-
-
-def minute(value: dt.datetime | None) -> str | None:
-    """``YYYY-MM-DD HH:MM`` (history instants, GO's ``Datetime``)."""
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else None
-
-
-def instant(value: dt.datetime) -> str:
-    """RFC 3339 with milliseconds and the offset (``2024-05-02T10:15:25.536+02:00``)."""
-    return timezone.localtime(value).isoformat(timespec="milliseconds")
 
 
 def with_current_comment(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:

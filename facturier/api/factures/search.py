@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
 from facturier.api.pagination import Page, PageRequest, paginate
+from facturier.api.structures.rows import iso
 from facturier.api.views import ChorusAPIView
 from facturier.core.errors import ValidationFailed
 from facturier.invoices.enums import FRAMES_BY_SHORT_CODE
@@ -28,7 +29,7 @@ from facturier.invoices.selectors import (
 from facturier.invoices.transitions import LEVEL_2
 
 from . import search_serializers as s
-from .rows import amount, creator_name, current_comment, day, instant, with_current_comment
+from .rows import amount, creator_name, current_comment, day, with_current_comment
 
 # The only payment-request type facturier handles (works invoices are not supported).
 PAYMENT_REQUEST_TYPES = ("FACTURE",)
@@ -179,7 +180,8 @@ def amounts(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def _searched(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+def searched(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """What every search row reads, in the page's query (flow, creator, validators, comment)."""
     return with_current_comment(queryset.select_related("flow", "depositor", "validator1", "validator2"))
 
 
@@ -204,7 +206,7 @@ def row_head(invoice: Invoice) -> dict[str, Any]:
 def recipient_row(invoice: Invoice) -> dict[str, Any]:
     return {
         **row_head(invoice),
-        "dateHeureEtatCourant": instant(invoice.status_changed_at),
+        "dateHeureEtatCourant": iso(invoice.status_changed_at),
         **amounts(invoice),
         **party_fields(invoice),
         "numeroBonCommande": invoice.commitment_number or None,
@@ -236,7 +238,7 @@ class RechercherFactureParRecipiendaire(ChorusAPIView):
                 suppliers |= Q(supplier_id=item["idFournisseur"])
         if suppliers:
             queryset = queryset.filter(suppliers)
-        page = page_of(_searched(queryset), data.get("paramRecherche"), s.INVOICE_SORTS, "dateDepot")
+        page = page_of(searched(queryset), data.get("paramRecherche"), s.INVOICE_SORTS, "dateDepot")
         answer = {"listeFactures": [recipient_row(invoice) for invoice in page.items], **page.response_fields()}
         if page.total == 0:
             answer.update(codeRetour=NO_RESULT_CODE, libelle=NO_RESULT_LIBELLE)
@@ -288,7 +290,7 @@ class RechercherFactureParValideur(ChorusAPIView):
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         queryset = filter_invoices(invoice_list_to_validate(actor=request.user), data)
-        page = page_of(_searched(queryset), data.get("pagination"), s.INVOICE_SORTS, "dateDepot")
+        page = page_of(searched(queryset), data.get("pagination"), s.INVOICE_SORTS, "dateDepot")
         return {"listeFactures": [validator_row(invoice) for invoice in page.items], **page.response_fields()}
 
 
@@ -328,7 +330,7 @@ def payment_request_row(invoice: Invoice) -> dict[str, Any]:
         "commentaireEtatCourant": current_comment(invoice),
         "dateDepot": day(invoice.deposited_at),
         "dateFournisseur": day(invoice.issue_date),
-        "dateHeureEtatCourant": instant(invoice.status_changed_at),
+        "dateHeureEtatCourant": iso(invoice.status_changed_at),
         "montantHT": amount(invoice.amount_ht),
         "montantTTC": amount(invoice.amount_ttc),
         "montantAPayer": amount(invoice.amount_due),
@@ -375,7 +377,7 @@ class RechercherDemandePaiement(ChorusAPIView):
         if validator.get("idStructureValideur"):
             queryset = queryset.filter(Q(validator1_id=validator["idStructureValideur"])
                                        | Q(validator2_id=validator["idStructureValideur"]))
-        page = page_of(_searched(queryset), data.get("pagination"), s.PAYMENT_REQUEST_SORTS, "dateDepot")
+        page = page_of(searched(queryset), data.get("pagination"), s.PAYMENT_REQUEST_SORTS, "dateDepot")
         rows = [payment_request_row(invoice) for invoice in page.items]
         for row in rows:
             row["nombreResultatTotal"] = page.total

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from facturier.api.pagination import PageRequest, paginate
+from facturier.api.structures.rows import iso
 from facturier.api.views import ChorusAPIView
 from facturier.flows.errors import FlowBadBase64, FlowEmpty, FlowTooLarge
 from facturier.flows.models import Channel
@@ -22,8 +23,8 @@ from facturier.invoices.models import Invoice
 from facturier.invoices.selectors import invoice_list_issued
 
 from . import serializers as s
-from .rows import creator_name, current_comment, day, instant, validator_fields, with_current_comment
-from .search import amounts, filter_invoices, party_fields
+from .rows import creator_name, current_comment, day, validator_fields
+from .search import amounts, filter_invoices, party_fields, searched
 
 _SPACE = re.compile(rb"\s+")
 
@@ -89,7 +90,7 @@ def facture_row(invoice: Invoice) -> dict[str, Any]:
         "commentaireEtatCourant": current_comment(invoice),
         "dateFacture": day(invoice.issue_date),
         "dateDepot": day(invoice.deposited_at),
-        "dateHeureEtatCourant": instant(invoice.status_changed_at),
+        "dateHeureEtatCourant": iso(invoice.status_changed_at),
         "numeroFluxDepot": invoice.flow.number if invoice.flow_id else None,
         "modeDepot": invoice.deposit_mode,
         **amounts(invoice),
@@ -128,7 +129,7 @@ class RechercherFactureParFournisseur(ChorusAPIView):
             data.get("rechercheFactureParFournisseur"), columns=s.FACTURE_SORTS, default_column="dateDepot"
         )
         page = paginate(
-            with_current_comment(queryset.select_related("flow", "depositor", "validator1", "validator2")),
+            searched(queryset),
             page_request, sort_fields=s.FACTURE_SORTS,
         )
         return {"listeFactures": [facture_row(invoice) for invoice in page.items], **page.response_fields()}

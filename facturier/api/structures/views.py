@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from facturier.accounts.models import User
 from facturier.api.pagination import Page, PageRequest, paginate
-from facturier.api.views import ChorusAPIView
+from facturier.api.views import REQUIRED, ChorusAPIView, require
 from facturier.core.errors import ValidationFailed
 from facturier.structures.errors import ServiceNotFound, StructureNotFound
 from facturier.structures.models import (
@@ -67,7 +67,7 @@ def structure_by_reference(
             identifier=compact(identifier), identifier_type=identifier_type or "SIRET"
         ).first()
     else:
-        raise ValidationFailed(details={"idStructure": ["Ce champ est obligatoire."]})
+        raise ValidationFailed(details={"idStructure": [str(REQUIRED)]})
     if structure is None:
         raise StructureNotFound()
     return structure
@@ -133,7 +133,7 @@ class ConsulterStructure(ChorusAPIView):
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         structure_id = data.get("idStructureCPP") or data.get("idStructure")
         if not structure_id:
-            raise ValidationFailed(details={"idStructureCPP": ["Ce champ est obligatoire."]})
+            raise ValidationFailed(details={"idStructureCPP": [str(REQUIRED)]})
         structure = structure_get_visible(actor=request.user, structure_id=structure_id)
         if structure is None:
             raise StructureNotFound()
@@ -209,8 +209,7 @@ class ConsulterServiceStructure(ChorusAPIView):
     output_serializer = s.ConsulterServiceOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        if not data.get("idService"):
-            raise ValidationFailed(details={"idService": ["Ce champ est obligatoire."]})
+        require(data, "idService")
         services = Service.objects.filter(structure__in=structure_list_visible(actor=request.user))
         if data.get("idStructure"):
             services = services.filter(structure_id=data["idStructure"])

@@ -11,8 +11,7 @@ from rest_framework.request import Request
 
 from facturier.api.factures.access import Role, invoice_visible
 from facturier.api.serializers import FilterSerializer
-from facturier.api.views import ChorusAPIView
-from facturier.core.errors import ValidationFailed
+from facturier.api.views import ChorusAPIView, language, require
 from facturier.invoices.enums import BillingFrame, InvoiceStatus, ValidatorRefusalMotive
 from facturier.invoices.transitions import RULES, Conditions, FrameGroup, Mover, allowed_targets, frame_group
 from facturier.structures.models import Structure
@@ -20,7 +19,6 @@ from facturier.structures.selectors import actor_structure_ids
 from facturier.structures.spaces import Space
 
 from .references import _list_output
-from .views import REQUIRED
 
 # facturier handles the payment-request type FACTURE (no works invoices, no justice memoirs).
 PAYMENT_REQUEST_TYPES = {"FACTURE": tuple(BillingFrame.values)}
@@ -122,8 +120,7 @@ class RecupererEtatsPossiblesPourTraitement(ChorusAPIView):
             invoice = invoice_visible(actor=request.user, invoice_id=data["idFacture"], role=Role.RECIPIENT)
             targets = allowed_targets(mover=Mover.RECIPIENT, invoice=invoice)
         else:
-            if not data.get("statutCourant"):
-                raise ValidationFailed(details={"statutCourant": [str(REQUIRED)]})
+            require(data, "statutCourant")
             targets = allowed_targets(
                 mover=Mover.RECIPIENT,
                 current=data["statutCourant"],
@@ -175,8 +172,7 @@ class RecupererMotifsRefusFactureAValider(ChorusAPIView):
         frame = data.get("codeCadreFacturationAValider")
         if frame and frame_group(str(frame).strip().upper()) != FrameGroup.SUBCONTRACTING:
             return {"listeMotifRefusFactureAValider": []}
-        english = str(data.get("codeLangue") or "").strip().upper() == "EN"
-        with translation.override("en" if english else "fr"):
+        with translation.override(language(data)):
             return {
                 "listeMotifRefusFactureAValider": [
                     {"idMotif": rank, "codeMotif": motive.value, "libelleMotif": str(motive.label)}

@@ -23,10 +23,12 @@ class CodeLangueInput(FilterSerializer):
     codeLangue = serializers.CharField(required=False, allow_null=True, allow_blank=True, help_text="FR or EN.")
 
 
-def _english(data: dict[str, Any]) -> bool:
-    return str(data.get("codeLangue") or "").strip().upper() == "EN"
-
-
+def currency_label(code: str) -> str | None:
+    """The ISO 4217 name of a currency code, None when the code is not one."""
+    try:
+        return iso4217.Currency(code).currency_name
+    except ValueError:
+        return None
 
 
 def _list_output(name: str, list_name: str, fields: dict[str, serializers.Field], paginated: bool = False) -> type:
@@ -49,11 +51,7 @@ class RecupererDevises(ChorusAPIView):
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
         rows = []
         for code in sorted(codelists.currencies()):
-            try:
-                label = iso4217.Currency(code).currency_name
-            except ValueError:
-                label = code
-            rows.append({"codeDevise": code, "libelleDevise": label})
+            rows.append({"codeDevise": code, "libelleDevise": currency_label(code) or code})
         return {"listeDevises": rows}
 
 
@@ -65,11 +63,10 @@ class RecupererPays(ChorusAPIView):
     output_serializer = _list_output("Pays", "listePays", {"codePays": _char(), "libellePays": _char()})
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        names = {"FR": ("France", "France")}
-        k = 1 if _english(data) else 0
+        names = {"FR": "France"}  # the same in French and English: codeLangue changes nothing yet
         return {
             "listePays": [
-                {"codePays": code, "libellePays": names[code][k] if code in names else code}
+                {"codePays": code, "libellePays": names.get(code, code)}
                 for code in sorted(codelists.countries())
             ]
         }

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from facturier.api.pagination import PageRequest, paginate
 from facturier.api.structures.rows import structure_designation
-from facturier.api.views import ChorusAPIView
+from facturier.api.views import ChorusAPIView, require
 from facturier.core.errors import PermissionDenied, ValidationFailed
 from facturier.structures import validators
 from facturier.structures.directory import directory_zip
@@ -29,8 +29,6 @@ from facturier.structures.spaces import SPACES_BY_ID, Space
 
 from . import serializers as s
 from .serializers import HealthCheckOutput
-
-REQUIRED = _("Ce champ est obligatoire.")
 
 HEALTH_CHECK_BODY = "facturier: API Chorus Pro disponible"
 
@@ -134,8 +132,7 @@ class ConsulterInformationSIRET(ChorusAPIView):
     output_serializer = s.InformationSiretOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        if not data.get("siretStructure"):
-            raise ValidationFailed(details={"siretStructure": [str(REQUIRED)]})
+        require(data, "siretStructure")
         siret = checked("siretStructure", validators.validate_siret, data["siretStructure"])
         structure = (
             structure_list_visible(actor=request.user)
@@ -221,8 +218,7 @@ class RechercherServiceExecutant(ChorusAPIView):
     output_serializer = s.RechercherServiceExecutantOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        if not data.get("idDestinataireCPP"):
-            raise ValidationFailed(details={"idDestinataireCPP": [str(REQUIRED)]})
+        require(data, "idDestinataireCPP")
         structure = structure_list_visible(actor=request.user).filter(pk=data["idDestinataireCPP"]).first()
         if structure is None:
             raise StructureNotFound()
@@ -258,8 +254,7 @@ class RecupererCoordonneesBancairesValides(ChorusAPIView):
     output_serializer = s.CoordonneesBancairesOutput
 
     def perform(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
-        if not data.get("idStructure"):
-            raise ValidationFailed(details={"idStructure": [str(REQUIRED)]})
+        require(data, "idStructure")
         structure = structure_get_attached(actor=request.user, structure_id=data["idStructure"])
         if structure is None:
             raise StructureNotFound()
