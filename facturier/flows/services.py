@@ -30,8 +30,8 @@ from django.utils import timezone
 from facturier.audit.services import AuditRecord, audit_log, audit_log_many
 from facturier.core.jobs import enqueue
 from facturier.invoices.enums import DepositMode
-from facturier.structures.models import Structure, TechnicalAccount
-from facturier.structures.selectors import actor_structure_ids
+from facturier.structures.models import Structure
+from facturier.structures.selectors import actor_structure_ids, technical_account_of
 from facturier.structures.spaces import Space
 
 from . import unpack
@@ -117,7 +117,7 @@ def _spool(data: bytes | None, fileobj: IO[bytes] | None, limit: int) -> tuple[F
 def depositor_supplier(actor: User) -> Structure | None:
     """The structure a flow is deposited for by default: the technical account's structure, or the
     user's only structure in « Factures émises »."""
-    account = TechnicalAccount.objects.filter(user=actor).select_related("structure").first()
+    account = technical_account_of(user=actor)
     if account is not None:
         return account.structure
     ids = actor_structure_ids(actor=actor, space=Space.FACTURES_EMISES, modification=True)

@@ -31,10 +31,17 @@ from .spaces import MANAGER_SPACES, Space, SpaceMode
 MANAGER_ROLES = (Role.PRINCIPAL_MANAGER, Role.SECONDARY_MANAGER)
 
 
-def _technical_structure_id(actor: User) -> int | None:
-    if not getattr(actor, "is_technical", False):
+def technical_account_of(*, user: User) -> TechnicalAccount | None:
+    """The technical account of ``user``, None for a person. Read through the user's relation, so
+    an account already loaded with the user (the API authentication and the EDI partner look-ups
+    select it) costs no query, and a first look-up is cached on the user for the next callers."""
+    if not getattr(user, "is_technical", False):
         return None
-    account = TechnicalAccount.objects.filter(user=actor).only("structure_id").first()
+    return getattr(user, "technical_account", None)
+
+
+def _technical_structure_id(actor: User) -> int | None:
+    account = technical_account_of(user=actor)
     return account.structure_id if account is not None else None
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from oauth2_provider.models import get_application_model
 
 from facturier.accounts.models import User
 from facturier.core.errors import Conflict, PermissionDenied, ValidationFailed
+from facturier.flows.services import depositor_supplier
 from facturier.structures import services
 from facturier.structures.models import ApiConnection, Structure, TechnicalAccount
+from facturier.structures.selectors import actor_structure_ids, technical_account_of
 from facturier.structures.spaces import Space, SpaceMode
 from tests.factories import SubscriptionFactory
 
@@ -221,3 +225,18 @@ def test_principal_manager_is_mailed_15_days_before_a_technical_password_expires
         assert services.technical_passwords_warn_expiry(now=again) == 1
     assert len(mailoutbox) == 2
     assert warn_technical_passwords.name == "structures.warn_technical_passwords"
+
+
+def test_a_technical_account_loaded_with_its_user_is_not_looked_up_again(account: TechnicalAccount) -> None:
+    # As the API authentication loads the caller: the user with its technical account and structure.
+    user = User.objects.select_related("technical_account__structure").get(pk=account.user_id)
+    with CaptureQueriesContext(connection) as queries:
+        assert technical_account_of(user=user) == account
+        assert depositor_supplier(user) == account.structure
+        ids = actor_structure_ids(actor=user)
+    assert account.structure_id in ids
+    assert not any("structures_technicalaccount" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_person_has_no_technical_account(principal: User) -> None:
+    assert technical_account_of(user=principal) is None
