@@ -54,7 +54,7 @@ from facturier.einvoice.build import (
 )
 from facturier.einvoice.findings import Severity
 from facturier.einvoice.platform import KEY_PARTS, PlatformContext, Subject, SupplierKind
-from facturier.einvoice.validate import ReportError, validate
+from facturier.einvoice.validate import Report, ReportError, validate
 from facturier.einvoice.writers import write_cii, write_facturx
 from facturier.flows.directory import ModelDirectory, duplicate_of
 from facturier.flows.services import MAX_ERRORS_PER_INVOICE, finding, message_in, reader_error
@@ -526,24 +526,13 @@ def invoice_submit(
         checked, original, syntax = write_cii(document), bytes(original_pdf or b""), "pdf"
 
     supplier, recipient = data.supplier, data.recipient
-    context = PlatformContext(
-        directory=ModelDirectory(on=timezone.localdate()),
-        supplier_siret=supplier.identifier,
-        supplier_kind=SupplierKind.PUBLIC if supplier.is_public else SupplierKind.PRIVATE,
-        duplicate_key=tuple(settings.FACTURIER_DUPLICATE_KEY),
-    )
-    report = validate(checked, file=file_name, platform=context)
-    if report.error is not None:
-        errors.append(reader_error(report.error))
-    for f in report.findings:
-        if f.severity is Severity.FATAL:
-            errors.append(finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line))
+    context = deposit_context(supplier)
+    errors += refusals_of(validate(checked, file=file_name, platform=context))
     if errors:
         raise InvoiceRejected(errors[:MAX_ERRORS_PER_INVOICE])
 
     parsed = read(checked)
     subject = Subject(parsed, context)
-    key = tuple((part, KEY_PARTS[part](subject)) for part in context.duplicate_key)
     code = data.service_code.strip()
     service = Service.objects.filter(structure=recipient, code=code).first() if code else None
     stored: list[InvoiceAttachment] = []
@@ -552,12 +541,7 @@ def invoice_submit(
             # Same serialisation as a flow's integration: one supplier's deposits one at a time,
             # so the duplicate re-check below is exact.
             Structure.objects.select_for_update().filter(pk=supplier.pk).exists()
-            if all(value is not None for _, value in key):
-                first = duplicate_of(key)  # type: ignore[arg-type]
-                if first is not None:
-                    raise InvoiceRejected([_duplicate(data.number.strip(), first)])
-            if service is not None:
-                service_usable_for(service=service, supplier=supplier, on=timezone.localdate())
+            deposit_recheck(subject=subject, number=data.number.strip(), supplier=supplier, service=service)
             invoice = invoice_deposit(
                 actor=actor,
                 document=parsed.invoice,
@@ -581,9 +565,6 @@ def invoice_submit(
                 attachment.file.save(clean, ContentFile(content), save=False)
                 stored.append(attachment)
                 attachment.save()
-    except (ServiceNotUsable, StructureInactive) as exc:
-        _forget(stored)
-        raise InvoiceRejected([finding("FR-PLT-06", ("BT-10",), message_in("fr", exc), message_in("en", exc))]) from None
     except BaseException:
         _forget(stored)
         raise
@@ -593,6 +574,46 @@ def invoice_submit(
 def _forget(stored: list[InvoiceAttachment]) -> None:
     for attachment in stored:  # files of rows rolled back
         attachment.file.delete(save=False)
+
+
+# --- shared with re-submission (facturier.invoices.resubmit) ---------------------------------------
+
+
+def deposit_context(supplier: Structure) -> PlatformContext:
+    """The platform rules' context of one deposit by ``supplier`` outside a flow (an entry, a
+    re-submission): today's directory, the configured uniqueness key."""
+    return PlatformContext(
+        directory=ModelDirectory(on=timezone.localdate()),
+        supplier_siret=supplier.identifier,
+        supplier_kind=SupplierKind.PUBLIC if supplier.is_public else SupplierKind.PRIVATE,
+        duplicate_key=tuple(settings.FACTURIER_DUPLICATE_KEY),
+    )
+
+
+def refusals_of(report: Report) -> list[dict[str, Any]]:
+    """The findings that refuse a document: the reader's error, then every FATAL finding."""
+    errors = [reader_error(report.error)] if report.error is not None else []
+    errors += [finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line)
+               for f in report.findings if f.severity is Severity.FATAL]
+    return errors
+
+
+def deposit_recheck(*, subject: Subject, number: str, supplier: Structure, service: Service | None) -> None:
+    """Under the supplier's lock, just before the deposit: the uniqueness rule once more (exact
+    now that the supplier's deposits are serialised) and the service's usability by the supplier.
+    Raises :class:`InvoiceRejected` with the FR-PLT-09 or FR-PLT-06 finding."""
+    key = tuple((part, KEY_PARTS[part](subject)) for part in subject.context.duplicate_key)
+    if all(value is not None for _, value in key):
+        first = duplicate_of(key)  # type: ignore[arg-type]
+        if first is not None:
+            raise InvoiceRejected([_duplicate(number, first)])
+    if service is not None:
+        try:
+            service_usable_for(service=service, supplier=supplier, on=timezone.localdate())
+        except (ServiceNotUsable, StructureInactive) as exc:
+            raise InvoiceRejected(
+                [finding("FR-PLT-06", ("BT-10",), message_in("fr", exc), message_in("en", exc))]
+            ) from None
 
 
 def _duplicate(number: str, first: Invoice) -> dict[str, Any]:

@@ -93,31 +93,55 @@ def _is_state_service(structure_id: int) -> bool:
 # --- routing (system) ----------------------------------------------------------------------------
 
 
-def invoice_route(*, invoice: Invoice) -> Invoice:
-    """Routing by the system after the deposit and after each validation level (domain.md §1.3,
-    §2.2): A1/A12 to the recipient's service (MISE_A_DISPOSITION; A12's representative is informed),
-    A2 (already paid) to MISE_EN_PAIEMENT, A9/A10 to the validator (A_VALIDER_1), then, once
-    validated (explicitly or tacitly), to level 2 when the invoice has one, else to the recipient."""
+def route_target(invoice: Invoice) -> S | None:
+    """Where the system routes ``invoice`` from its current status, or ``None`` when it stays
+    (domain.md §1.3, §2.2): A1/A12 to the recipient's service (MISE_A_DISPOSITION), A2 (already
+    paid) to MISE_EN_PAIEMENT, A9/A10 to the validator (A_VALIDER_1), then, once validated
+    (explicitly or tacitly), to level 2 when the invoice has one, else to the recipient. A pure
+    decision: :func:`invoice_route` moves the invoice there, and
+    :func:`~facturier.invoices.services.invoices_deposit_many` routes a batch with it."""
     group = frame_group(invoice.billing_frame)
     status = invoice.status
     if group == FrameGroup.ALREADY_PAID and status == S.DEPOSEE:
-        return invoice_transition(invoice=invoice, to=S.MISE_EN_PAIEMENT, actor=None)
+        return S.MISE_EN_PAIEMENT
     if group == FrameGroup.SUBCONTRACTING:
         if status == S.DEPOSEE:
-            return invoice_transition(invoice=invoice, to=S.A_VALIDER_1, actor=None)
+            return S.A_VALIDER_1
         if status in (S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI) and invoice.validator2_id is not None:
-            return invoice_transition(invoice=invoice, to=S.A_VALIDER_2, actor=None)
+            return S.A_VALIDER_2
         if status in (S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI, S.VALIDEE_2,
                       S.ABSENCE_VALIDATION_2_HORS_DELAI, S.EN_COURS_ACHEMINEMENT):
-            return invoice_transition(invoice=invoice, to=S.MISE_A_DISPOSITION, actor=None)
-        return invoice
+            return S.MISE_A_DISPOSITION
+        return None
     if group == FrameGroup.PLAIN and status in (S.DEPOSEE, S.EN_COURS_ACHEMINEMENT):
-        moved = invoice_transition(invoice=invoice, to=S.MISE_A_DISPOSITION, actor=None)
-        if invoice.billing_frame.startswith("A12") and invoice.validator1_id and status == S.DEPOSEE:
-            event_record(invoice=moved, code=InvoiceEvent.Code.REPRESENTATIVE_INFORMED, actor=None,
-                   data={"representative": invoice.validator1_identifier})
-        return moved
-    return invoice
+        return S.MISE_A_DISPOSITION
+    return None
+
+
+def route_informs_representative(invoice: Invoice) -> bool:
+    """True when routing ``invoice`` also records REPRESENTATIVE_INFORMED: an A12 deposit that
+    names a representative (``validator1``) is made available to the recipient."""
+    return (
+        invoice.status == S.DEPOSEE
+        and frame_group(invoice.billing_frame) == FrameGroup.PLAIN
+        and invoice.billing_frame.startswith("A12")
+        and invoice.validator1_id is not None
+    )
+
+
+def invoice_route(*, invoice: Invoice) -> Invoice:
+    """Routing by the system after the deposit and after each validation level: the move
+    :func:`route_target` decides, through :func:`invoice_transition`; A12's representative is
+    informed (:func:`route_informs_representative`)."""
+    target = route_target(invoice)
+    if target is None:
+        return invoice
+    informs = route_informs_representative(invoice)
+    moved = invoice_transition(invoice=invoice, to=target, actor=None)
+    if informs:
+        event_record(invoice=moved, code=InvoiceEvent.Code.REPRESENTATIVE_INFORMED, actor=None,
+                     data={"representative": invoice.validator1_identifier})
+    return moved
 
 
 # --- recipient -----------------------------------------------------------------------------------

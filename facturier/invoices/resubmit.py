@@ -21,27 +21,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from facturier.core.errors import Conflict, ValidationFailed
 from facturier.einvoice import EInvoiceError, Format, read
-from facturier.einvoice.findings import Severity
-from facturier.einvoice.platform import KEY_PARTS, PlatformContext, Subject, SupplierKind
+from facturier.einvoice.platform import Subject
 from facturier.einvoice.validate import ReportError, validate
 from facturier.einvoice.values import Value
 from facturier.einvoice.writers import write_cii, write_ubl
-from facturier.flows.directory import ModelDirectory, duplicate_of
-from facturier.flows.services import MAX_ERRORS_PER_INVOICE, finding, message_in, reader_error
-from facturier.structures.errors import ServiceNotUsable, StructureInactive
+from facturier.flows.services import MAX_ERRORS_PER_INVOICE, finding, reader_error
 from facturier.structures.models import IdentifierType, Service, Structure
 from facturier.structures.selectors import actor_structure_ids
-from facturier.structures.services.structures import service_usable_for
 from facturier.structures.spaces import Space
 
-from .entry import _duplicate as duplicate_finding
+from .entry import deposit_context, deposit_recheck, refusals_of
 from .enums import DepositMode
 from .errors import InvoiceNotFound, InvoiceRejected
 from .lifecycle import resubmittable
@@ -125,16 +119,8 @@ def invoice_resubmit(
         raise InvoiceRejected([_write_error(exc)]) from None
     file_name = invoice.original_name or "facture"
 
-    context = PlatformContext(
-        directory=ModelDirectory(on=timezone.localdate()),
-        supplier_siret=supplier.identifier,
-        supplier_kind=SupplierKind.PUBLIC if supplier.is_public else SupplierKind.PRIVATE,
-        duplicate_key=tuple(settings.FACTURIER_DUPLICATE_KEY),
-    )
-    report = validate(data, file=file_name, platform=context)
-    errors = [reader_error(report.error)] if report.error is not None else []
-    errors += [finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line)
-               for f in report.findings if f.severity is Severity.FATAL]
+    context = deposit_context(supplier)
+    errors = refusals_of(validate(data, file=file_name, platform=context))
     if errors:
         raise InvoiceRejected(errors[:MAX_ERRORS_PER_INVOICE])
 
@@ -142,39 +128,30 @@ def invoice_resubmit(
     subject = Subject(document, context)
     recipient = Structure.objects.get(identifier_type=IdentifierType.SIRET, identifier=subject.recipient_siret)
     service = Service.objects.filter(structure=recipient, code=code).first() if code else None
-    key = tuple((part, KEY_PARTS[part](subject)) for part in context.duplicate_key)
-    try:
-        with transaction.atomic():
-            # The supplier's deposits one at a time (as flows and entries), and this rejection
-            # re-submitted at most once: the second of two concurrent re-submissions sees the first.
-            Structure.objects.select_for_update().filter(pk=supplier.pk).exists()
-            locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-            if not resubmittable(locked):
-                raise NotResubmittable(number=invoice.number)
-            if all(value is not None for _, value in key):
-                first = duplicate_of(key)  # type: ignore[arg-type]
-                if first is not None:
-                    raise InvoiceRejected([duplicate_finding(locked.number, first)])
-            if service is not None:
-                service_usable_for(service=service, supplier=supplier, on=timezone.localdate())
-            return invoice_deposit(
-                actor=actor,
-                document=document.invoice,
-                data=data,
-                file_name=file_name,
-                supplier=supplier,
-                recipient=recipient,
-                service=service,
-                deposit_mode=DepositMode(deposit_mode).value,
-                syntax=document.format.value,
-                billing_frame=locked.billing_frame,
-                validator=locked.validator1,
-                validator_service=locked.validator1_service,
-                validator2=locked.validator2,
-                validator2_service=locked.validator2_service,
-            )
-    except (ServiceNotUsable, StructureInactive) as exc:
-        raise InvoiceRejected([finding("FR-PLT-06", ("BT-10",), message_in("fr", exc), message_in("en", exc))]) from None
+    with transaction.atomic():
+        # The supplier's deposits one at a time (as flows and entries), and this rejection
+        # re-submitted at most once: the second of two concurrent re-submissions sees the first.
+        Structure.objects.select_for_update().filter(pk=supplier.pk).exists()
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if not resubmittable(locked):
+            raise NotResubmittable(number=invoice.number)
+        deposit_recheck(subject=subject, number=locked.number, supplier=supplier, service=service)
+        return invoice_deposit(
+            actor=actor,
+            document=document.invoice,
+            data=data,
+            file_name=file_name,
+            supplier=supplier,
+            recipient=recipient,
+            service=service,
+            deposit_mode=DepositMode(deposit_mode).value,
+            syntax=document.format.value,
+            billing_frame=locked.billing_frame,
+            validator=locked.validator1,
+            validator_service=locked.validator1_service,
+            validator2=locked.validator2,
+            validator2_service=locked.validator2_service,
+        )
 
 
 def _set_routing(document: DocumentInvoice, *, service_code: str, commitment_number: str) -> None:

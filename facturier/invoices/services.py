@@ -26,9 +26,15 @@ from facturier.einvoice.values import Value
 
 from .enums import FRAMES_BY_SHORT_CODE, BillingFrame, InvoiceStatus, InvoiceType
 from .errors import IllegalTransition
-from .lifecycle import event_record, invoice_route, resubmission_source
+from .lifecycle import (
+    event_record,
+    invoice_route,
+    resubmission_source,
+    route_informs_representative,
+    route_target,
+)
 from .models import Invoice, InvoiceEvent, InvoiceStatusChange, certificate_fingerprint
-from .transitions import FrameGroup, Mover, acting_structure_id, allowed_targets, frame_group
+from .transitions import Mover, acting_structure_id, allowed_targets
 
 if TYPE_CHECKING:
     from facturier.accounts.models import User
@@ -273,9 +279,11 @@ def invoices_deposit_many(*, actor: User, deposits: Sequence[PreparedDeposit]) -
     ``invoice.status.<to>`` entry written as :func:`~.transitions.invoice_transition` writes them),
     with a few statements for the whole batch instead of a dozen per invoice, and the audit journal
     locked once (:func:`~facturier.audit.services.audit_log_many`). A deposit that may re-submit a
-    rejected invoice, or whose routing records an event as well (:func:`_batch_route`), goes
-    through ``invoice_deposit`` itself. Returns the invoices in the order of ``deposits``; the
-    caller discards the prepared originals if its transaction fails.
+    rejected invoice, or whose routing records an event as well
+    (:func:`~.lifecycle.route_informs_representative`), goes through ``invoice_deposit`` itself;
+    the others move where :func:`~.lifecycle.route_target` sends them (tests/flows/test_batch.py
+    checks the batch against ``invoice_deposit`` for every frame). Returns the invoices in the
+    order of ``deposits``; the caller discards the prepared originals if its transaction fails.
     """
     if not deposits:
         return []
@@ -294,12 +302,12 @@ def invoices_deposit_many(*, actor: User, deposits: Sequence[PreparedDeposit]) -
         batch: list[tuple[PreparedDeposit, str | None]] = []
         for deposit in deposits:
             invoice = deposit.invoice
-            target = _batch_route(invoice)
-            if (invoice.supplier_identifier, invoice.number) in rejected or target == _ONE_BY_ONE:
+            if (invoice.supplier_identifier, invoice.number) in rejected or route_informs_representative(invoice):
                 deposit.discard()
                 deposit.invoice = invoice_deposit(actor=actor, **deposit.arguments)
             else:
-                batch.append((deposit, target))
+                target = route_target(invoice)
+                batch.append((deposit, target.value if target is not None else None))
             result.append(deposit.invoice)
         Invoice.objects.bulk_create([deposit.invoice for deposit, _ in batch])
         history = []
@@ -329,27 +337,6 @@ def invoices_deposit_many(*, actor: User, deposits: Sequence[PreparedDeposit]) -
         InvoiceStatusChange.objects.bulk_create(history)
         audit_log_many(records)
     return result
-
-
-_ONE_BY_ONE = "one-by-one"
-
-
-def _batch_route(invoice: Invoice) -> str | None:
-    """Where :func:`~.lifecycle.invoice_route` sends a fresh deposit, in one move of the table:
-    A2 to MISE_EN_PAIEMENT, A9/A10 to their validator, A1/A12 to the recipient; ``None`` when it
-    stays DEPOSEE; ``_ONE_BY_ONE`` when the routing also records an event (A12 with a
-    representative to inform), which ``invoice_deposit`` does. tests/flows/test_batch.py checks the
-    batch against ``invoice_deposit`` for every frame."""
-    group = frame_group(invoice.billing_frame)
-    if group == FrameGroup.ALREADY_PAID:
-        return InvoiceStatus.MISE_EN_PAIEMENT.value
-    if group == FrameGroup.SUBCONTRACTING:
-        return InvoiceStatus.A_VALIDER_1.value
-    if group == FrameGroup.PLAIN:
-        if invoice.billing_frame.startswith("A12") and invoice.validator1_id is not None:
-            return _ONE_BY_ONE
-        return InvoiceStatus.MISE_A_DISPOSITION.value
-    return None
 
 
 def _routed_data(invoice: Invoice) -> dict[str, Any]:

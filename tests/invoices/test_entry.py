@@ -19,6 +19,8 @@ from facturier.einvoice.writers import write_facturx
 from facturier.invoices.entry import (
     EntryData,
     EntryLine,
+    deposit_context,
+    deposit_recheck,
     entry_build,
     entry_preview_totals,
     invoice_submit,
@@ -27,7 +29,8 @@ from facturier.invoices.entry import (
 from facturier.invoices.enums import DepositMode, InvoiceStatus
 from facturier.invoices.errors import InvoiceRejected
 from facturier.invoices.models import Invoice, InvoiceAttachment
-from facturier.structures.models import Structure
+from facturier.einvoice.platform import Subject
+from facturier.structures.models import Service, Structure
 from tests.flows.builders import invoice as built_invoice
 
 SUPPLIER = "89123456900012"
@@ -149,6 +152,28 @@ def test_duplicates_are_refused_with_a_pointer_to_the_first(world: dict) -> None
     dup = next(f for f in caught.value.findings if f["rule"] == "FR-PLT-09")
     assert f"identifiantFactureCPP {first.pk}" in dup["message"]["fr"]
     assert Invoice.objects.count() == 1
+
+
+def test_the_recheck_under_the_lock_refuses_a_duplicate_and_a_service_closed_meanwhile(world: dict) -> None:
+    # What another deposit or an administrator changed between the validation and the supplier's
+    # lock: deposit_recheck (shared with re-submission) sees it and refuses with the rule's finding.
+    supplier = world["supplier"]
+    subject = Subject(read(write_facturx(entry_build(data=entry(world)))), deposit_context(supplier))
+    service = Service.objects.get(structure=world["commune"], code="FINANCES")
+    deposit_recheck(subject=subject, number="SAI-2025-001", supplier=supplier, service=service)  # nothing yet
+
+    Service.objects.filter(pk=service.pk).update(is_active=False)
+    service.refresh_from_db()
+    with pytest.raises(InvoiceRejected) as caught:
+        deposit_recheck(subject=subject, number="SAI-2025-001", supplier=supplier, service=service)
+    assert [(f["rule"], f["terms"]) for f in caught.value.findings] == [("FR-PLT-06", ["BT-10"])]
+
+    Service.objects.filter(pk=service.pk).update(is_active=True)
+    first = invoice_submit(actor=world["tech"], data=entry(world), mode=DepositMode.SAISIE_API)
+    with pytest.raises(InvoiceRejected) as caught:
+        deposit_recheck(subject=subject, number="SAI-2025-001", supplier=supplier, service=None)
+    assert [f["rule"] for f in caught.value.findings] == ["FR-PLT-09"]
+    assert f"identifiantFactureCPP {first.pk}" in caught.value.findings[0]["message"]["fr"]
 
 
 def test_pdf_deposit_keeps_the_supplier_pdf_as_original_and_stores_attachments(world: dict) -> None:

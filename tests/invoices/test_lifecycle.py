@@ -16,7 +16,7 @@ from facturier.flows.services import flow_receive
 from facturier.invoices import lifecycle
 from facturier.invoices.entry import attachment_pending_add
 from facturier.invoices.enums import InvoiceStatus as S
-from facturier.invoices.enums import LifecycleFrame, StateRejectionMotive, ValidatorAction
+from facturier.invoices.enums import BillingFrame, LifecycleFrame, StateRejectionMotive, ValidatorAction
 from facturier.invoices.errors import IllegalTransition, ReasonRequired, RoutingRefused, TransitionForbidden
 from facturier.invoices.models import Invoice, InvoiceEvent
 from facturier.structures.models import Attachment, Service, Structure
@@ -296,3 +296,39 @@ def test_downloads_are_user_actions_and_mark_the_recipient_download(invoice: Inv
     assert invoice.downloaded_by_recipient
     events = _events(invoice, InvoiceEvent.Code.DOWNLOAD)
     assert [e.who.endswith("(Au Diapason)") for e in events] == [True, False]
+
+
+# --- routing decision ------------------------------------------------------------------------------
+
+A1, A2, A9, A12 = (BillingFrame.A1.value, BillingFrame.A2.value, BillingFrame.A9.value, BillingFrame.A12.value)
+
+
+@pytest.mark.parametrize(("frame", "status", "validator2", "target"), [
+    (A1, S.DEPOSEE, False, S.MISE_A_DISPOSITION),
+    (A12, S.EN_COURS_ACHEMINEMENT, False, S.MISE_A_DISPOSITION),
+    (A1, S.MISE_A_DISPOSITION, False, None),
+    (A2, S.DEPOSEE, False, S.MISE_EN_PAIEMENT),
+    (A2, S.EN_COURS_ACHEMINEMENT, False, None),
+    (A9, S.DEPOSEE, False, S.A_VALIDER_1),
+    (A9, S.A_VALIDER_1, False, None),
+    (A9, S.VALIDEE_1, True, S.A_VALIDER_2),
+    (A9, S.ABSENCE_VALIDATION_1_HORS_DELAI, True, S.A_VALIDER_2),
+    (A9, S.VALIDEE_1, False, S.MISE_A_DISPOSITION),
+    (A9, S.ABSENCE_VALIDATION_2_HORS_DELAI, True, S.MISE_A_DISPOSITION),
+    ("B7_INCONNU", S.DEPOSEE, False, None),
+])
+def test_route_target_is_a_pure_decision(frame: str, status: str, validator2: bool, target: str | None) -> None:
+    invoice = Invoice(billing_frame=frame, status=status, validator2_id=7 if validator2 else None)
+    assert lifecycle.route_target(invoice) == target
+
+
+@pytest.mark.parametrize(("frame", "status", "validator1", "informs"), [
+    (A12, S.DEPOSEE, True, True),
+    (A12, S.DEPOSEE, False, False),
+    (A12, S.EN_COURS_ACHEMINEMENT, True, False),
+    (A1, S.DEPOSEE, True, False),
+])
+def test_only_an_a12_deposit_with_a_representative_informs_it(frame: str, status: str, validator1: bool,
+                                                              informs: bool) -> None:
+    invoice = Invoice(billing_frame=frame, status=status, validator1_id=7 if validator1 else None)
+    assert lifecycle.route_informs_representative(invoice) is informs
