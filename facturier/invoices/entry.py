@@ -485,6 +485,15 @@ def _file_name(number: str) -> str:
     return f"facture-{safe}.pdf"
 
 
+@dataclass(frozen=True)
+class PendingUse:
+    """A pending upload an invoice takes: as its main PDF or as an additional attachment."""
+
+    attachment: InvoiceAttachment
+    kind: str = InvoiceAttachment.Kind.ADDITIONAL
+    designation: str = ""
+
+
 def invoice_submit(
     *,
     actor: User,
@@ -492,8 +501,13 @@ def invoice_submit(
     mode: str,
     original_pdf: bytes | None = None,
     attachments: Sequence[tuple[str, bytes]] = (),
+    pending: Sequence[PendingUse] = (),
 ) -> Invoice:
     """Validate (EN 16931 + platform rules via the same Directory as flows) and integrate one invoice.
+
+    ``attachments`` are new files stored with the invoice; ``pending`` are the actor's uploads made
+    ahead (``ajouter/fichier``, ``deposer/pdf``), claimed by the invoice in the same transaction, so
+    an upload serves one invoice only (:class:`AttachmentRefused` if it was used meanwhile).
 
     mode: DepositMode value — SAISIE_API / SAISIE_PORTAIL: a Factur-X PDF (EN 16931) is generated
     with write_facturx and becomes the original; DEPOT_PDF_API / DEPOT_PDF_PORTAIL: ``original_pdf``
@@ -565,6 +579,13 @@ def invoice_submit(
                 attachment.file.save(clean, ContentFile(content), save=False)
                 stored.append(attachment)
                 attachment.save()
+            for use in pending:
+                claimed = InvoiceAttachment.objects.filter(
+                    pk=use.attachment.pk, uploaded_by=actor, invoice__isnull=True
+                ).update(invoice=invoice, kind=use.kind,
+                         designation=(use.designation or use.attachment.designation)[:100])
+                if not claimed:
+                    raise AttachmentRefused(details={"pieceJointeId": [use.attachment.pk]})
     except BaseException:
         _forget(stored)
         raise

@@ -196,6 +196,25 @@ def test_pdf_deposit_keeps_the_supplier_pdf_as_original_and_stores_attachments(w
     assert caught.value.findings[0]["rule"] == "FR-SAI-06"
 
 
+def test_pending_uploads_are_claimed_once_by_the_invoice(world: dict) -> None:
+    from facturier.invoices.entry import PendingUse, attachment_pending_add
+    from facturier.invoices.errors import AttachmentRefused
+    from facturier.invoices.models import Invoice, InvoiceAttachment
+
+    tech = world["tech"]
+    upload = attachment_pending_add(actor=tech, name="annexe.pdf", data=b"%PDF-1.4 annexe")
+    invoice = invoice_submit(actor=tech, data=entry(world, number="PEND-1"), mode=DepositMode.SAISIE_API,
+                             pending=[PendingUse(upload, designation="Annexe technique")])
+    claimed = InvoiceAttachment.objects.get(pk=upload.pk)
+    assert (claimed.invoice_id, claimed.kind, claimed.designation) == (
+        invoice.pk, InvoiceAttachment.Kind.ADDITIONAL, "Annexe technique")
+    with pytest.raises(AttachmentRefused):  # already used: the second invoice is not stored
+        invoice_submit(actor=tech, data=entry(world, number="PEND-2"), mode=DepositMode.SAISIE_API,
+                       pending=[PendingUse(upload)])
+    assert not Invoice.objects.filter(number="PEND-2").exists()
+    assert InvoiceAttachment.objects.get(pk=upload.pk).invoice_id == invoice.pk
+
+
 def test_entries_never_create_drafts(world: dict) -> None:
     with pytest.raises(InvoiceRejected):
         invoice_submit(actor=world["tech"], data=entry(world, lines=()), mode=DepositMode.SAISIE_PORTAIL)

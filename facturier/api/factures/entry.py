@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from facturier.invoices.entry import (
     attachment_pending_add,
     attachment_pending_get,
     entry_preview_totals,
+    PendingUse,
     invoice_submit,
     pdf_prefill,
 )
@@ -323,17 +323,13 @@ class SoumettreFacture(ChorusAPIView):
             validator_service_code=(cadre.get("codeServiceValideur") or "").strip(),
         )
         self._check_declared(totals, entry)
+        # The uploads become the invoice's (claimed by invoice_submit), so they cannot be used twice.
+        pending = [PendingUse(main, InvoiceAttachment.Kind.MAIN)] if main is not None else []
+        pending += [PendingUse(found, InvoiceAttachment.Kind.ADDITIONAL,
+                               item.get("pieceJointeComplementaireDesignation") or "")
+                    for found, item in extra]
         try:
-            with transaction.atomic():
-                invoice = invoice_submit(actor=actor, data=entry, mode=mode, original_pdf=original)
-                # The uploads are now the invoice's: linked, so they cannot be used twice.
-                if main is not None:
-                    InvoiceAttachment.objects.filter(pk=main.pk).update(invoice=invoice, kind=InvoiceAttachment.Kind.MAIN)
-                for found, item in extra:
-                    InvoiceAttachment.objects.filter(pk=found.pk).update(
-                        invoice=invoice, kind=InvoiceAttachment.Kind.ADDITIONAL,
-                        designation=(item.get("pieceJointeComplementaireDesignation") or found.designation)[:100],
-                    )
+            invoice = invoice_submit(actor=actor, data=entry, mode=mode, original_pdf=original, pending=pending)
         except InvoiceRejected as exc:
             raise InvoiceRejected(exc.findings, details=rejected_details(exc.findings)) from None
         return {
