@@ -39,7 +39,7 @@ from django.utils import timezone
 from facturier.einvoice import EInvoiceError, read
 from facturier.einvoice.findings import Severity
 from facturier.einvoice.platform import KEY_PARTS, DuplicateKey, PlatformContext, Subject, SupplierKind, is_valid_siret
-from facturier.einvoice.validate import ReportError, validate
+from facturier.einvoice.validate import Report, ReportError, validate
 from facturier.invoices.models import Invoice
 from facturier.invoices.services import billing_frame_of, invoice_prepare, invoices_deposit_many
 from facturier.invoices.transitions import FrameGroup, frame_group
@@ -171,6 +171,14 @@ def reader_error(error: ReportError) -> dict[str, Any]:
     return finding(error.code.upper(), (), error.message_fr, error.message_en)
 
 
+def refusals_of(report: Report) -> list[dict[str, Any]]:
+    """The findings that refuse a document: the reader's error, then every FATAL finding."""
+    errors = [reader_error(report.error)] if report.error is not None else []
+    errors += [finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line)
+               for f in report.findings if f.severity is Severity.FATAL]
+    return errors
+
+
 def message_in(lang: str, exc: Exception) -> str:
     from django.utils import translation
 
@@ -213,13 +221,8 @@ def _read(run: Run, index: int, name: str, data: bytes) -> Entry:
 def _check(run: Run, entry: Entry) -> None:
     """The e-invoice core's validation (XSD, EN 16931, CIUS, platform rules) and the depositor rules."""
     assert entry.doc is not None and entry.subject is not None
-    report = validate(entry.data, file=entry.name, platform=entry.context)
     errors = entry.errors
-    if report.error is not None:
-        errors.append(reader_error(report.error))
-    for f in report.findings:
-        if f.severity is Severity.FATAL:
-            errors.append(finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line))
+    errors += refusals_of(validate(entry.data, file=entry.name, platform=entry.context))
     if entry.supplier_error is not None:
         errors.append(entry.supplier_error)
     entry.frame = billing_frame_of(entry.doc.invoice)

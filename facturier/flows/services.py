@@ -54,6 +54,7 @@ from .integrate import (
     integrate_entries,
     message_in,
     reader_error,
+    refusals_of,
 )
 from .models import EDI_CHANNELS, FINAL_STATES, SYNTAX_FORMAT, Channel, Flow, FlowItem, FlowState, FlowSyntax
 from .report import render_pdf, report_data
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from facturier.accounts.models import User
 
 # Re-exported: the entry services (facturier.invoices.entry) report their findings the same way.
-__all__ = ["MAX_ERRORS_PER_INVOICE", "finding", "message_in", "reader_error"]
+__all__ = ["MAX_ERRORS_PER_INVOICE", "finding", "message_in", "reader_error", "refusals_of"]
 
 logger = logging.getLogger(__name__)
 

@@ -52,12 +52,11 @@ from facturier.einvoice.build import (
     build_invoice,
     round_amount,
 )
-from facturier.einvoice.findings import Severity
 from facturier.einvoice.platform import KEY_PARTS, PlatformContext, Subject, SupplierKind
-from facturier.einvoice.validate import Report, ReportError, validate
+from facturier.einvoice.validate import ReportError, validate
 from facturier.einvoice.writers import write_cii, write_facturx
 from facturier.flows.directory import ModelDirectory, duplicate_of
-from facturier.flows.services import MAX_ERRORS_PER_INVOICE, finding, message_in, reader_error
+from facturier.flows.services import MAX_ERRORS_PER_INVOICE, finding, message_in, reader_error, refusals_of
 from facturier.structures.errors import ServiceNotUsable, StructureInactive
 from facturier.structures.models import IdentifierType, Service, Structure
 from facturier.structures.selectors import actor_structure_ids
@@ -610,13 +609,6 @@ def deposit_context(supplier: Structure) -> PlatformContext:
         duplicate_key=tuple(settings.FACTURIER_DUPLICATE_KEY),
     )
 
-
-def refusals_of(report: Report) -> list[dict[str, Any]]:
-    """The findings that refuse a document: the reader's error, then every FATAL finding."""
-    errors = [reader_error(report.error)] if report.error is not None else []
-    errors += [finding(f.rule, f.terms, f.message_fr, f.message_en, f.location, f.line)
-               for f in report.findings if f.severity is Severity.FATAL]
-    return errors
 
 
 def deposit_recheck(*, subject: Subject, number: str, supplier: Structure, service: Service | None) -> None:
