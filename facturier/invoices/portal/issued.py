@@ -26,9 +26,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,12 +46,13 @@ from facturier.portal.context_processors import Notice
 from facturier.structures.spaces import Space
 
 from . import selectors as portal_selectors
+from .common import page_context, status_label
 from .detail import invoice_detail_context
 from .forms import EntryForm, MultipleFileField
+from .validator_fix import CORRECTABLE
 
 S = InvoiceStatus
 A = selectors.SupplierAction
-PAGE_SIZE = 25
 POLL_MS = 4000
 LIVE_LIMIT = 50  # status changes per answer
 # The cursor handed back lags this much behind "now": a status change committed a moment after a
@@ -71,10 +71,6 @@ FIELD_OF_REFUSAL = {"destinataire": "recipient", "service": "service_code", "eng
 
 def _lang() -> str:
     return "en" if (get_language() or "fr").startswith("en") else "fr"
-
-
-def status_label(status: str) -> str:
-    return str(S(status).label) if status in S.values else status
 
 
 def refusal_message(error: DomainError) -> str:
@@ -252,16 +248,14 @@ class SearchView(_IssuedMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         form = SearchForm(self.request.GET or None)
-        page = None
-        if not form.is_bound or form.is_valid():
+        if form.is_bound and not form.is_valid():
+            context.update(page_obj=None, invoices=[], query="")
+        else:
             criteria = form.criteria() if form.is_bound else selectors.IssuedCriteria()
-            results = selectors.invoice_search_issued(actor=self.request.user, criteria=criteria)
-            page = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        invoices = list(page.object_list) if page is not None else []
-        context.update({"title": gettext("Rechercher une facture émise"), "form": form, "page_obj": page,
-                        "invoices": invoices, "query": query.urlencode(), **self.live_context(invoices)})
+            context.update(page_context(
+                self.request, selectors.invoice_search_issued(actor=self.request.user, criteria=criteria)))
+        context.update({"title": gettext("Rechercher une facture émise"), "form": form,
+                        **self.live_context(context["invoices"])})
         return context
 
 
@@ -287,11 +281,8 @@ class DetailView(_IssuedMixin, TemplateView):
             invoice.acknowledged_at and invoice.acknowledged_at >= invoice.status_changed_at
         ):
             forms_["acknowledge"] = True
-        if invoice.status in (S.ERREUR_FOURNISSEUR_SUR_VALIDEUR, S.ERREUR_COTRAITANT_SUR_VALIDEUR):
-            try:  # the correction form is « Factures à valider »'s helper's page (validator_fix.py)
-                forms_["correct_validator_url"] = reverse("invoices_portal:validator_fix", args=[invoice.pk])
-            except NoReverseMatch:
-                pass
+        if invoice.status in CORRECTABLE:  # the correction is a page of its own (validator_fix.py)
+            forms_["correct_validator_url"] = reverse("invoices_portal:validator_fix", args=[invoice.pk])
         return forms_
 
     def render_detail(self, invoice: Invoice, status: int = 200, **overrides: Any) -> HttpResponse:

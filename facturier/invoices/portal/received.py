@@ -21,7 +21,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
@@ -47,6 +46,9 @@ from facturier.portal.access import SpaceViewMixin
 from facturier.structures.models import Service, Structure
 from facturier.structures.spaces import Space
 
+from . import selectors as portal_selectors
+from .common import PAGE_SIZE  # noqa: F401 (the page size of these lists, for the tests)
+from .common import page_context, process_error_message, status_label
 from .detail import invoice_detail_context
 from .forms_received import (
     MOTIVE_REQUIRED,
@@ -58,28 +60,6 @@ from .forms_received import (
 )
 
 S = InvoiceStatus
-PAGE_SIZE = 25
-
-
-def status_label(status: str) -> str:
-    try:
-        return str(S(status).label)
-    except ValueError:
-        return status
-
-
-def process_error_message(error: DomainError, *, expected: str | None, current: str, target: str) -> str:
-    """The portal's message for a refused move: a status changed since the page was shown is said
-    as such (not as an illegal move), with the status the invoice has now."""
-    if isinstance(error, IllegalTransition):
-        if expected and current != expected:
-            return gettext(
-                "Le statut de la facture a changé entre-temps : elle est maintenant « %(current)s ». "
-                "Rien n'a été modifié ; vérifiez-la puis recommencez."
-            ) % {"current": status_label(current)}
-        return gettext("Une facture au statut « %(current)s » ne peut pas passer au statut « %(target)s ».") % {
-            "current": status_label(current), "target": status_label(target)}
-    return str(error)
 
 
 class _ReceivedMixin(SpaceViewMixin):
@@ -173,8 +153,8 @@ class _BulkProcessMixin(_ReceivedMixin):
                 rows.append({"id": pk, "number": outcome.number, "ok": True,
                              "message": status_label(outcome.status)})
             else:
-                message = process_error_message(outcome.error, expected=expected.get(pk), current=outcome.status,
-                                                target=to) if outcome.error else ""
+                error = outcome.error
+                message = process_error_message(error, expected=expected.get(pk)) if error else ""
                 rows.append({"id": pk, "number": outcome.number, "ok": False, "message": message})
         done = sum(1 for row in rows if row["ok"])
         return render(request, "invoices/received/bulk_outcome.html", {
@@ -196,13 +176,6 @@ class _BulkProcessMixin(_ReceivedMixin):
         }
 
 
-def _page_context(request: HttpRequest, queryset: Any) -> dict[str, Any]:
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {"page_obj": page, "invoices": list(page.object_list), "query": query.urlencode()}
-
-
 class SynthesisView(_BulkProcessMixin, TemplateView):
     """« Synthèse »: what waits for the recipient."""
 
@@ -210,7 +183,7 @@ class SynthesisView(_BulkProcessMixin, TemplateView):
 
     def render_list(self, *, bulk_form: BulkProcessForm | None = None, status: int = 200) -> HttpResponse:
         queryset = selectors.invoice_list_to_process(actor=self.request.user)
-        context = self.get_context_data(**_page_context(self.request, queryset))
+        context = self.get_context_data(**page_context(self.request, queryset))
         counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
         context.update({
             "title": gettext("Synthèse des factures reçues"),
@@ -262,7 +235,7 @@ class SearchView(_SearchMixin, _BulkProcessMixin, TemplateView):
         if form.is_bound and not form.is_valid():
             context = self.get_context_data(page_obj=None, invoices=[], query="")
         else:
-            context = self.get_context_data(**_page_context(self.request, self.search(form)))
+            context = self.get_context_data(**page_context(self.request, self.search(form)))
         context.update({
             "title": gettext("Rechercher une facture reçue"), "form": form,
             **self.list_context(context["invoices"], bulk_form),
@@ -344,10 +317,9 @@ class ExportView(_SearchMixin, View):
 
 
 def transfer_services(invoice: Invoice) -> list[Service]:
-    """The recipient's services an invoice may be transferred to today."""
-    today = timezone.localdate()
-    services = Service.objects.filter(structure_id=invoice.recipient_id, is_active=True).order_by("code")
-    return [s for s in services if s.is_valid_on(today) and s.pk != invoice.service_id]
+    """The recipient's services an invoice may be transferred to today (not its own)."""
+    services = portal_selectors.recipient_services(structure=invoice.recipient)
+    return [s for s in services if s.pk != invoice.service_id]
 
 
 class DetailView(_ReceivedMixin, TemplateView):
@@ -400,9 +372,8 @@ class ProcessView(_ReceivedMixin, View):
         expected = request.POST.get("expected", "")
         if expected and expected != invoice.status:
             # Checked before the form: the choices offered then no longer match the current status.
-            messages.error(request, process_error_message(
-                IllegalTransition(current=invoice.status, target=request.POST.get("to", "")),
-                expected=expected, current=invoice.status, target=request.POST.get("to", "")))
+            refused = IllegalTransition(current=invoice.status, target=request.POST.get("to", ""))
+            messages.error(request, process_error_message(refused, expected=expected))
             return HttpResponseRedirect(detail)
         form = ProcessForm(request.POST, invoice=invoice, targets=self.targets(invoice))
         if not form.is_valid():
@@ -421,9 +392,7 @@ class ProcessView(_ReceivedMixin, View):
             form.add_error("motives" if "motives" in form.fields else None, str(error))
             return self.render_form(invoice, form, status=400)
         except DomainError as error:
-            current = Invoice.objects.filter(pk=invoice.pk).values_list("status", flat=True).first() or ""
-            messages.error(request, process_error_message(error, expected=data["expected"], current=current,
-                                                          target=data["to"]))
+            messages.error(request, process_error_message(error, expected=data["expected"]))
             return HttpResponseRedirect(detail)
         messages.success(request, gettext("Facture %(number)s : statut « %(status)s ».") % {
             "number": moved.number, "status": moved.get_status_display()})
@@ -447,10 +416,10 @@ class TransferView(_ReceivedMixin, View):
         try:
             lifecycle.invoice_transfer(actor=request.user, invoice=invoice, service=service,
                                        comment=form.cleaned_data.get("comment", ""))
-        except IllegalTransition:
-            current = Invoice.objects.get(pk=invoice.pk).status
+        except IllegalTransition as error:
             messages.error(request, gettext(
-                "Une facture au statut « %(status)s » ne peut plus être transférée.") % {"status": status_label(current)})
+                "Une facture au statut « %(status)s » ne peut plus être transférée."
+            ) % {"status": status_label(str(error.params.get("current", "")))})
             return HttpResponseRedirect(detail)
         except DomainError as error:
             messages.error(request, str(error))

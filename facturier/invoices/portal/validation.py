@@ -44,21 +44,14 @@ from facturier.invoices.transitions import REASON_MAX
 from facturier.portal.access import SpaceViewMixin
 from facturier.structures.spaces import Space
 
+from .common import PAGE_SIZE, process_error_message
 from .detail import invoice_detail_context
-from .received import process_error_message
 
-PAGE_SIZE = 25
 # "Mauvais valideur" is its own decision (ERREUR_VALIDEUR), not a refusal motive here: the supplier
 # then names the right validator and the invoice comes back, while a refusal ends the circuit.
 REFUSAL_MOTIVES = [(value, label) for value, label in ValidatorRefusalMotive.choices
                    if value != ValidatorRefusalMotive.MAUVAIS_VALIDEUR]
 LEVEL_OF = {InvoiceStatus.A_VALIDER_1: 1, InvoiceStatus.A_VALIDER_2: 2}
-ACTION_TARGETS = {
-    ValidatorAction.VALIDATION: {1: InvoiceStatus.VALIDEE_1, 2: InvoiceStatus.VALIDEE_2},
-    ValidatorAction.REFUS: {1: InvoiceStatus.REFUSEE_1, 2: InvoiceStatus.REFUSEE_2},
-    ValidatorAction.ERREUR_VALIDEUR: {1: InvoiceStatus.ERREUR_FOURNISSEUR_SUR_VALIDEUR,
-                                      2: InvoiceStatus.ERREUR_COTRAITANT_SUR_VALIDEUR},
-}
 
 
 @dataclass(frozen=True)
@@ -273,9 +266,7 @@ class InvoiceView(_ValidatorMixin, TemplateView):
                 motive=motive, expected=expected,
             )
         except DomainError as error:
-            target = ACTION_TARGETS[action].get(LEVEL_OF.get(expected, 1), "")
-            current = Invoice.objects.filter(pk=invoice.pk).values_list("status", flat=True).first() or invoice.status
-            messages.error(request, process_error_message(error, expected=expected, current=current, target=target))
+            messages.error(request, process_error_message(error, expected=expected))
             return HttpResponseRedirect(reverse("invoices_portal:validation_invoice", args=[invoice.pk]))
         messages.success(request, DONE_MESSAGES[action] % {
             "number": moved.number, "status": moved.get_status_display()})

@@ -635,3 +635,24 @@ def test_a_form_without_the_status_seen_is_refused(agent_client: Client) -> None
     assert "Rechargez la page de la facture puis recommencez." in response.content.decode()
     invoice.refresh_from_db()
     assert invoice.status == S.MISE_A_DISPOSITION
+
+
+def test_a_bulk_move_the_status_does_not_allow_names_both_statuses(agent_client: Client) -> None:
+    mandated = move(receive("BI-1"), S.MANDATEE)
+    data = {"invoices": [mandated.pk], "to": S.SERVICE_FAIT, f"expected-{mandated.pk}": S.MANDATEE}
+    html = agent_client.post(SYNTHESIS, data).content.decode()
+    assert (f"Une facture au statut « {S.MANDATEE.label} » ne peut pas passer au statut "
+            f"« {S.SERVICE_FAIT.label} ».") in html
+    mandated.refresh_from_db()
+    assert mandated.status == S.MANDATEE
+
+
+def test_a_refused_transfer_names_the_status_the_invoice_has_now(agent_client: Client) -> None:
+    invoice = receive("TR-2")
+    scolaire = Service.objects.get(structure=commune(), code="SCOLAIRE")
+    move(invoice, S.MISE_EN_PAIEMENT)  # meanwhile
+    response = agent_client.post(transfer(invoice), {"transfer-service": scolaire.pk}, follow=True)
+    assert (f"Une facture au statut « {S.MISE_EN_PAIEMENT.label} » ne peut plus être transférée."
+            in response.content.decode())
+    invoice.refresh_from_db()
+    assert invoice.service != scolaire and not invoice.events.exists()
