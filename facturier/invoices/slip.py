@@ -185,6 +185,9 @@ class _Slip:
         self.font = f.regular
         self.text = ParagraphStyle("slip-text", fontName=f.regular, fontSize=8.5, leading=10.5)
         self.head = ParagraphStyle("slip-head", parent=self.text, fontName=f.bold)
+        # A SHA-256 fingerprint (64 hex digits) must stay on one line: a wrap would put a space
+        # inside it for whoever copies it from the PDF.
+        self.fingerprint = ParagraphStyle("slip-fingerprint", parent=self.text, fontSize=7)
         self.title = ParagraphStyle("slip-title", fontName=f.bold, fontSize=16, leading=20, spaceAfter=2 * mm)
         self.h2 = ParagraphStyle("slip-h2", fontName=f.bold, fontSize=11, leading=14, spaceBefore=5 * mm,
                                  spaceAfter=2 * mm)
@@ -193,7 +196,8 @@ class _Slip:
         return Paragraph(escape(str(text)), style or self.text)
 
     def fields(self, rows: Sequence[tuple[str, Any]]) -> Table:
-        cells = [[self.p(label, self.head), self.p(value)] for label, value in rows if value not in (None, "")]
+        cells = [[self.p(label, self.head), value if isinstance(value, Paragraph) else self.p(value)]
+                 for label, value in rows if value not in (None, "")]
         table = Table(cells, colWidths=[55 * mm, WIDTH - 55 * mm])
         table.setStyle(_FIELDS)
         return table
@@ -222,7 +226,8 @@ class _Slip:
                 (_("Date de facture"), _day(inv.issue_date)),
                 (_("Date de dépôt"), _when(inv.deposited_at)),
                 (_("Mode de dépôt"), _label(DepositMode, inv.deposit_mode)),
-                (_("Empreinte du certificat de dépôt"), inv.certificate_fingerprint),
+                (_("Empreinte du certificat de dépôt"),
+                 self.p(inv.certificate_fingerprint, self.fingerprint) if inv.certificate_fingerprint else ""),
                 (_("Statut courant"), "%s — %s" % (_label(InvoiceStatus, inv.status),
                                                     _when(inv.status_changed_at))),
                 (_("Montant HT"), _amount(inv.amount_ht, inv.currency)),

@@ -66,6 +66,15 @@ def test_the_slip_shows_identity_parties_statuses_actions_and_events(invoice: In
             in events)
 
 
+@pytest.mark.parametrize("digit", "0bdf")
+def test_the_deposit_fingerprint_is_never_wrapped(invoice: Invoice, digit: str) -> None:
+    # The widest hex digits of the embedded font, 64 of them: a wrap would put a space in the
+    # fingerprint for whoever copies it from the PDF.
+    invoice.certificate_fingerprint = digit * 64
+    text = pdf_text(invoice_slip_pdf(invoice=invoice, language="fr"))
+    assert f"Empreinte du certificat de dépôt {digit * 64}" in text
+
+
 def test_the_slip_follows_the_language(invoice: Invoice) -> None:
     lifecycle.invoice_process(actor=member(invoice.recipient), invoice=invoice, to=S.SERVICE_FAIT)
     french = pdf_text(invoice_slip_pdf(invoice=invoice, language="fr"))
