@@ -32,6 +32,19 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_api_memories():
+    """The API's in-process memories of verified passwords and of authenticated callers must not
+    leak between tests (a rolled-back database may reuse the ids they hold)."""
+    from facturier.api.authentication import api_identities, verified_credentials
+
+    verified_credentials.clear()
+    api_identities.clear()
+    yield
+    verified_credentials.clear()
+    api_identities.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language (French): a request or a test that activated
     English must not leak into the next test's messages."""

@@ -233,6 +233,9 @@ FACTURIER_API_LENIENT_BEARER = env_bool("FACTURIER_API_LENIENT_BEARER", False)
 # (deliberately slow) Argon2 check runs about once a minute per account and worker instead of on
 # every call. 0 disables it. See facturier/api/authentication.py.
 FACTURIER_API_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("FACTURIER_API_CREDENTIALS_CACHE_SECONDS", "60"))
+# A successful authentication (token + cpro-account) is remembered this long in each process;
+# revocations made in another process take effect within it (docs/api.md, "Authentication").
+FACTURIER_API_IDENTITY_CACHE_SECONDS = float(os.environ.get("FACTURIER_API_IDENTITY_CACHE_SECONDS", "5"))
 
 # --- Jobs -----------------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -39,3 +39,16 @@ class Application(AbstractApplication):
     def is_usable(self, request: Any) -> bool:
         """DOT's hook, called at token issuance and at token validation."""
         return self.is_active
+
+
+class AuthGeneration(models.Model):
+    """One row, whose ``value`` goes up whenever something the API authentication reads changes
+    (an access token, an application, a user, a technical account, a structure, an API
+    connection). Each process remembers recent authentications tagged with the value it read
+    (``authentication.ApiIdentities``): a change made by any process makes every process check
+    again on its next call."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("génération des authentifications")

@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from facturier.audit.services import AuditRecord, audit_log, audit_log_many
+from facturier.core.db import rows_update
 from facturier.core.jobs import enqueue
 from facturier.invoices.enums import DepositMode
 from facturier.structures.models import Structure
@@ -520,7 +521,7 @@ def _finish_complete_many(flows: list[Flow]) -> None:
             return
         for flow, pdf, _record in concluded:
             _store_pdf(flow, pdf)
-        Flow.objects.bulk_update([c[0] for c in concluded], FINAL_FIELDS)
+        rows_update([c[0] for c in concluded], FINAL_FIELDS)
         audit_log_many([c[2] for c in concluded])
 
 

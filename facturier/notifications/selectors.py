@@ -46,9 +46,17 @@ def readers_of(targets: Iterable[Target], *, exclude_user_id: int | None = None)
     structure, with an active subscription to the space (either mode), the structure not having
     closed it (the rule of ``actor_structure_ids``). One reader per user, with all their roles."""
     targets = list(dict.fromkeys(targets))
-    if not targets:
-        return []
-    wanted = reduce(or_, (Q(structure_id=t.structure_id, space=t.space) for t in targets))
+    return readers_among(followers_of(targets), targets, exclude_user_id=exclude_user_id)
+
+
+def followers_of(targets: Iterable[Target]) -> dict[tuple[int, str], list[User]]:
+    """For each ``(structure id, space)`` of the targets, the users who follow it (the rule of
+    :func:`readers_of`), by user id; one query for any number of targets (a batch of entries)."""
+    keys = list(dict.fromkeys((t.structure_id, t.space) for t in targets))
+    out: dict[tuple[int, str], list[User]] = {key: [] for key in keys}
+    if not keys:
+        return out
+    wanted = reduce(or_, (Q(structure_id=structure_id, space=space) for structure_id, space in keys))
     attached = Attachment.objects.filter(
         user=OuterRef("user"), structure=OuterRef("structure"), status=Attachment.Status.VALIDATED
     )
@@ -61,16 +69,26 @@ def readers_of(targets: Iterable[Target], *, exclude_user_id: int | None = None)
         .filter(Exists(attached)).exclude(Exists(closed))
         .select_related("user").order_by("user_id")
     )
-    if exclude_user_id is not None:
-        rows = rows.exclude(user_id=exclude_user_id)
-    readers: dict[int, Reader] = {}
+    users: dict[int, User] = {}
     for row in rows:
-        reader = readers.setdefault(row.user_id, Reader(row.user))
-        for target in targets:
-            matches = (target.structure_id, target.space) == (row.structure_id, row.space)
-            if matches and target.role not in reader.roles:
+        # One instance per user across the targets (a user following two of them is one reader).
+        out[(row.structure_id, row.space)].append(users.setdefault(row.user_id, row.user))
+    return out
+
+
+def readers_among(followers: dict[tuple[int, str], list[User]], targets: Iterable[Target], *,
+                  exclude_user_id: int | None = None) -> list[Reader]:
+    """The readers of ``targets`` from :func:`followers_of` (which covered them), by user id, each
+    with the roles of the targets they follow in the targets' order."""
+    readers: dict[int, Reader] = {}
+    for target in dict.fromkeys(targets):
+        for user in followers[(target.structure_id, target.space)]:
+            if user.pk == exclude_user_id:
+                continue
+            reader = readers.setdefault(user.pk, Reader(user))
+            if target.role not in reader.roles:
                 reader.roles.append(target.role)
-    return list(readers.values())
+    return [readers[pk] for pk in sorted(readers)]
 
 
 @dataclass(frozen=True)

@@ -33,42 +33,73 @@ from .audience import (
     REPRESENTATIVE_ACTION,
     ROLE_SPACES,
     STATUS_PREFIX,
+    Target,
     entry_targets,
     is_notified_action,
 )
 from .links import invoice_url
 from .models import Notification, NotifiedEntry
-from .selectors import Reader, readers_of
+from .selectors import Reader, followers_of, readers_among
 
 logger = logging.getLogger(__name__)
 
 STATUS_SUBJECT = _("Facture %(number)s : %(status)s")
 REPRESENTATIVE_SUBJECT = _("Facture %(number)s d'un cotraitant de votre groupement")
+SWEEP_BATCH = 200  # entries per entries_notify call of the sweeper
 LEVEL_2_DEADLINE = frozenset({InvoiceStatus.A_VALIDER_2, InvoiceStatus.ABSENCE_VALIDATION_2_HORS_DELAI})
 
 
 def entry_notify(*, entry_id: int) -> int:
     """Send the e-mails an audit entry calls for; return how many. Running it again for the same
     entry sends nothing (and returns 0)."""
-    entry = AuditEntry.objects.filter(pk=entry_id).select_related("object_type").first()
-    if entry is None or not is_notified_action(entry.action):
+    return entries_notify(entry_ids=[entry_id])
+
+
+def entries_notify(*, entry_ids: list[int]) -> int:
+    """The e-mails of the audit entries of one transaction (a flow batch: up to 50 invoices and
+    their status changes), with a handful of queries for the whole batch instead of some per
+    entry: the entries not notified yet, their invoices and every reader, one query each; the
+    rows in bulk. If another job notified some of them meanwhile (the unique ``NotifiedEntry``
+    fails), the batch is rolled back and each entry is done on its own, so nobody gets a mail
+    twice. Returns the number of mails."""
+    entries = [
+        entry for entry in AuditEntry.objects.filter(pk__in=entry_ids, notified__isnull=True)
+        .select_related("object_type").order_by("sequence")
+        if is_notified_action(entry.action)
+    ]
+    if not entries:
         return 0
-    if NotifiedEntry.objects.filter(entry_id=entry.pk).exists():
-        return 0
-    invoice = _invoice_of(entry)
-    targets = [] if invoice is None else entry_targets(action=entry.action, data=entry.data, invoice=invoice)
-    # The actor knows what they did; the others of their structure are told.
-    readers = readers_of(targets, exclude_user_id=entry.actor_id)
+    invoice_type = ContentType.objects.get_for_model(Invoice).pk
+    invoices = Invoice.objects.in_bulk(
+        {int(e.object_id) for e in entries if e.object_type_id == invoice_type and e.object_id.isdigit()}
+    )
+    plans: list[tuple[AuditEntry, Invoice | None, list[Target]]] = []
+    for entry in entries:
+        invoice = invoices.get(int(entry.object_id)) if (
+            entry.object_type_id == invoice_type and entry.object_id.isdigit()) else None
+        targets = [] if invoice is None else entry_targets(action=entry.action, data=entry.data, invoice=invoice)
+        plans.append((entry, invoice, targets))
+    followers = followers_of(t for _, _, targets in plans for t in targets)
     try:
         with transaction.atomic():
-            NotifiedEntry.objects.create(entry=entry, mails=len(readers))
-            if invoice is not None:
-                for reader in readers:
-                    _notify(entry=entry, invoice=invoice, reader=reader)
+            mails = 0
+            notified, notifications = [], []
+            for entry, invoice, targets in plans:
+                readers = readers_among(followers, targets, exclude_user_id=entry.actor_id)
+                notified.append(NotifiedEntry(entry=entry, mails=len(readers)))
+                if invoice is not None:
+                    for reader in readers:
+                        notifications.append(_notify(entry=entry, invoice=invoice, reader=reader))
+                mails += len(readers)
+            NotifiedEntry.objects.bulk_create(notified)
+            Notification.objects.bulk_create(notifications)
     except IntegrityError:
-        logger.info("notifications for journal entry %s were already sent", entry.pk)
-        return 0
-    return len(readers)
+        if len(plans) == 1:
+            logger.info("notifications for journal entry %s were already sent", plans[0][0].pk)
+            return 0
+        logger.info("some journal entries of %s were notified meanwhile: one at a time", entry_ids)
+        return sum(entries_notify(entry_ids=[entry.pk]) for entry, _, _ in plans)
+    return mails
 
 
 def notifications_sweep(*, now: dt.datetime | None = None) -> list[int]:
@@ -82,15 +113,9 @@ def notifications_sweep(*, now: dt.datetime | None = None) -> list[int]:
         timestamp__gte=now - window, timestamp__lte=now - dt.timedelta(minutes=1), notified__isnull=True,
     )
     ids = list(stray.order_by("sequence").values_list("pk", flat=True))
-    for entry_id in ids:
-        entry_notify(entry_id=entry_id)
+    for start in range(0, len(ids), SWEEP_BATCH):
+        entries_notify(entry_ids=ids[start:start + SWEEP_BATCH])
     return ids
-
-
-def _invoice_of(entry: AuditEntry) -> Invoice | None:
-    if entry.object_type_id != ContentType.objects.get_for_model(Invoice).pk or not entry.object_id.isdigit():
-        return None
-    return Invoice.objects.filter(pk=int(entry.object_id)).first()
 
 
 def _motive_label(code: str) -> Promise | str:
@@ -107,7 +132,8 @@ def status_label(code: object) -> Promise | str:
     return InvoiceStatus(code).label if code in InvoiceStatus.values else str(code)
 
 
-def _notify(*, entry: AuditEntry, invoice: Invoice, reader: Reader) -> None:
+def _notify(*, entry: AuditEntry, invoice: Invoice, reader: Reader) -> Notification:
+    """Queue the reader's mail (sent on commit) and give the :class:`Notification` row to write."""
     user = reader.user
     context: dict[str, Any] = {
         "invoice": invoice,
@@ -135,9 +161,9 @@ def _notify(*, entry: AuditEntry, invoice: Invoice, reader: Reader) -> None:
         )
         template, subject = "notifications/status_change.txt", STATUS_SUBJECT
         params = {"status": context["status"]}
-    Notification.objects.create(
+    mail_user(user=user, subject=subject, template=template, context=context,
+              subject_params={"number": invoice.number, **params})
+    return Notification(
         entry=entry, user=user, invoice=invoice, email=user.notification_email,
         language=user.language or settings.LANGUAGE_CODE, roles=context["roles"],
     )
-    mail_user(user=user, subject=subject, template=template, context=context,
-              subject_params={"number": invoice.number, **params})

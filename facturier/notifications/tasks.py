@@ -10,7 +10,7 @@ from django.db import OperationalError
 from facturier.core.jobs import periodic
 
 from .digests import digests_send
-from .services import entry_notify, notifications_sweep
+from .services import entries_notify, entry_notify, notifications_sweep
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 30, "max_retries": 3}
 
@@ -25,7 +25,7 @@ def notify_entry(entry_id: int) -> int:
 def notify_entries(entry_ids: list[int]) -> int:
     """The e-mails of the audit entries of one transaction (queued by the journal subscriber after
     commit). A retry re-runs them all; entries already notified send nothing again."""
-    return sum(entry_notify(entry_id=entry_id) for entry_id in entry_ids)
+    return entries_notify(entry_ids=entry_ids)
 
 
 @periodic(every=timedelta(minutes=10))

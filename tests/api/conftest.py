@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +11,6 @@ from django.test import Client
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model, get_application_model
 
-from facturier.api.authentication import verified_credentials
 from facturier.structures.models import ApiConnection, TechnicalAccount
 from tests.factories import PASSWORD, StructureFactory, TechnicalUserFactory
 
@@ -25,14 +23,6 @@ CHORUS_CONTENT_TYPE = "application/json;charset=utf-8"
 
 def cpro_account(login: str, password: str) -> str:
     return base64.b64encode(f"{login}:{password}".encode()).decode()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_credentials_cache() -> Iterator[None]:
-    # The in-process cache of verified passwords must not leak between tests.
-    verified_credentials.clear()
-    yield
-    verified_credentials.clear()
 
 
 def connect(application: Any, technical_account: TechnicalAccount) -> ApiConnection:

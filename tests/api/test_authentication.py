@@ -204,13 +204,16 @@ class TestVerifiedCredentialsCache:
         self, api_client: Client, api_headers: dict[str, str], technical_account: TechnicalAccount
     ) -> None:
         assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
-        User.objects.filter(pk=technical_account.user_id).update(is_active=False)
+        user = technical_account.user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
         assert_account_refused(api_client.get(HEALTH_CHECK, **api_headers))
 
     def test_it_can_be_switched_off(
         self, api_client: Client, api_headers: dict[str, str], settings: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         settings.FACTURIER_API_CREDENTIALS_CACHE_SECONDS = 0
+        settings.FACTURIER_API_IDENTITY_CACHE_SECONDS = 0
         calls: list[str] = []
         original = User.check_password
         monkeypatch.setattr(
@@ -231,9 +234,10 @@ def test_a_second_structure_account_is_independent(
     assert_envelope(api_client.get(HEALTH_CHECK, **headers), 200)
 
 
-def test_an_authenticated_call_costs_three_queries(
-    api_client: Client, api_headers: dict[str, str], django_assert_num_queries: Any
+def test_a_full_check_costs_three_queries(
+    api_client: Client, api_headers: dict[str, str], django_assert_num_queries: Any, settings: Any
 ) -> None:
+    settings.FACTURIER_API_IDENTITY_CACHE_SECONDS = 0  # not remembered (see TestIdentityMemory)
     assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)  # verifies the password once
     # The token (with its application), the user (with its account), the active connection.
     with django_assert_num_queries(3):
@@ -250,3 +254,92 @@ def test_an_operation_without_authentication_class_is_still_closed(rf: Any) -> N
     response.render()
     assert response.status_code == 403  # DRF: no authenticator at all means "denied", not "unauthenticated"
     assert response["Content-Type"] == CHORUS_CONTENT_TYPE
+
+
+class TestIdentityMemory:
+    """A successful authentication is remembered per process, tagged with the AuthGeneration value;
+    any change through the ORM, in any process, makes every process check again."""
+
+    def queries_of_a_call(self, api_client: Client, api_headers: dict[str, str]) -> list[str]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
+        return [q["sql"] for q in queries]
+
+    def test_a_remembered_caller_costs_one_single_row_query(
+        self, api_client: Client, api_headers: dict[str, str], settings: Any
+    ) -> None:
+        first = self.queries_of_a_call(api_client, api_headers)
+        again = self.queries_of_a_call(api_client, api_headers)
+        assert len(first) == 4 and len(again) == 1 and "api_authgeneration" in again[0]
+        settings.FACTURIER_API_IDENTITY_CACHE_SECONDS = 0  # switched off: the full check every time
+        assert len(self.queries_of_a_call(api_client, api_headers)) == 3
+
+    def test_a_change_committed_by_another_process_takes_effect_on_the_next_call(
+        self, api_client: Client, api_headers: dict[str, str], technical_account: TechnicalAccount,
+        access_token: Any,
+    ) -> None:
+        from facturier.api.authentication import auth_generation_bump
+
+        assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
+        # Another process revokes the token: its row goes, and its commit raises the generation
+        # (here no signal reaches this process's memory).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {access_token._meta.db_table} WHERE id = %s", [access_token.pk])
+        assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)  # not told yet
+        auth_generation_bump()
+        assert_token_refused(api_client.get(HEALTH_CHECK, **api_headers))
+
+    def test_a_save_raises_the_generation_once_committed(
+        self, technical_account: TechnicalAccount, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        from facturier.api.authentication import auth_generation
+
+        before = auth_generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            technical_account.structure.save()
+        assert auth_generation() == before + 1
+
+    def test_a_change_behind_the_orm_is_seen_after_the_lifetime(
+        self, api_client: Client, api_headers: dict[str, str], technical_account: TechnicalAccount,
+        monkeypatch: pytest.MonkeyPatch, settings: Any,
+    ) -> None:
+        import time
+
+        from facturier.api import authentication
+
+        settings.FACTURIER_API_IDENTITY_CACHE_SECONDS = 5
+        assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
+        User.objects.filter(pk=technical_account.user_id).update(is_active=False)  # no signal, no bump
+        assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
+        later = time.monotonic() + 5.1
+        monkeypatch.setattr(authentication.time, "monotonic", lambda: later)
+        assert_account_refused(api_client.get(HEALTH_CHECK, **api_headers))
+
+    def test_an_expired_token_is_refused_though_remembered(
+        self, api_client: Client, api_headers: dict[str, str], access_token: Any
+    ) -> None:
+        assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
+        type(access_token).objects.filter(pk=access_token.pk).update(expires=timezone.now() - timedelta(seconds=1))
+        from facturier.api.authentication import api_identities
+
+        [(_, (_, _, remembered))] = api_identities._entries.values()
+        remembered.expires = timezone.now() - timedelta(seconds=1)  # what the clock does to the copy
+        assert_token_refused(api_client.get(HEALTH_CHECK, **api_headers))
+
+    def test_each_call_gets_its_own_copy(self, technical_account: TechnicalAccount, access_token: Any) -> None:
+        from facturier.api.authentication import api_identities
+
+        api_identities.add("Bearer x", "header", 7, technical_account.user, access_token)
+        user, token = api_identities.get("Bearer x", "header", 7)
+        user.first_name = "changed by a view"
+        user.technical_account.structure.name = "changed too"
+        again, _ = api_identities.get("Bearer x", "header", 7)
+        assert again.first_name == technical_account.user.first_name
+        assert again.technical_account.structure.name == "Au Diapason"
+        assert api_identities.get("Bearer x", "header", 8) is None  # another generation: forgotten
+        assert api_identities.get("Bearer x", "header", 7) is None

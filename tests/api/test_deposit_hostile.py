@@ -39,13 +39,18 @@ def still_up(client: Client, headers: dict[str, str]) -> None:
     [
         ({"fichierFlux": "%%% not base64 %%%", "nomFichier": "f.xml", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE"},
          400, "DEP_MSG_BASE64_INVALIDE"),
+        # Outside the base64 alphabet, a lone surrogate (JSON "\ud800") or a letter with an accent.
+        ({"fichierFlux": "PD94\ud800", "nomFichier": "f.xml", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE"},
+         400, "DEP_MSG_BASE64_INVALIDE"),
+        ({"fichierFlux": "PD94bWé=", "nomFichier": "f.xml", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE"},
+         400, "DEP_MSG_BASE64_INVALIDE"),
         ({"fichierFlux": "", "nomFichier": "f.xml", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE"}, 400, None),
         ({"fichierFlux": "PD94", "nomFichier": "f.xml", "syntaxeFlux": "IN_DP_E1_XCBL"},
          400, "DEP_MSG_SYNTAXE_NON_SUPPORTEE"),
         ({"fichierFlux": "PD94", "nomFichier": "sans-extension", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE"},
          400, "DEP_MSG_NOM_FICHIER_INVALIDE"),
     ],
-    ids=["bad-base64", "empty-file", "unknown-syntax", "bad-name"],
+    ids=["bad-base64", "surrogate", "accent", "empty-file", "unknown-syntax", "bad-name"],
 )
 def test_refused_at_once_and_nothing_stored(
     api_client: Client, api_headers: dict[str, str], body: dict[str, Any], status: int, libelle: str | None

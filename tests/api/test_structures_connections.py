@@ -90,7 +90,9 @@ def test_lenient_mode_still_checks_structure_and_password(
 ) -> None:
     settings.FACTURIER_API_LENIENT_BEARER = True
     assert api_client.get(HEALTH_CHECK, HTTP_CPRO_ACCOUNT=account_header).status_code == 200
-    Structure.objects.filter(pk=technical_account.structure_id).update(status=Structure.Status.INACTIVE)
+    structure = technical_account.structure
+    structure.status = Structure.Status.INACTIVE
+    structure.save(update_fields=["status"])  # as the structure services do: the API forgets the caller
     assert_denied(
         api_client.get(HEALTH_CHECK, HTTP_CPRO_ACCOUNT=account_header), "API_MSG_STRUCTURE_INACTIVE"
     )

@@ -26,7 +26,7 @@ from facturier.invoices.models import Invoice
 from facturier.notifications.links import invoice_url
 from facturier.notifications.models import Notification, NotifiedEntry
 from facturier.notifications.services import entry_notify, notifications_sweep
-from facturier.notifications.tasks import notify_entry
+from facturier.notifications.tasks import notify_entries, notify_entry
 from facturier.structures.models import StructureSpace
 from facturier.structures.spaces import Space
 
@@ -251,3 +251,60 @@ def test_the_sweeper_sends_what_a_lost_job_did_not(
     with committed():
         assert notifications_sweep() == []
     assert len(mailoutbox) == 1
+
+
+def _unnotified(invoices: list[Invoice]) -> list[AuditEntry]:
+    """Their MISE_A_DISPOSITION entries, made as if their job had been lost (nothing recorded)."""
+    entries = [latest(invoice, "invoice.status.mise_a_disposition") for invoice in invoices]
+    Notification.objects.filter(entry__in=entries).delete()
+    NotifiedEntry.objects.filter(entry__in=entries).delete()
+    return entries
+
+
+def test_one_job_notifies_a_batch_with_a_fixed_number_of_queries(
+    world: dict[str, User], deposit_flow: Callable[[str], Invoice], committed: Any,
+    mailoutbox: list[mail.EmailMessage],
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invoices = [deposit_flow(f"NT-B{n}") for n in range(8)]
+    readers = (world["lucie"], world["claire"], world["hugo"])
+    counts = []
+    for batch in (invoices[:2], invoices[2:]):
+        entries = _unnotified(batch)
+        mailoutbox.clear()
+        with committed(), CaptureQueriesContext(connection) as queries:
+            assert notify_entries.apply(args=[[e.pk for e in entries]]).get() == 3 * len(batch)
+        counts.append(len(queries))
+        assert sent(mailoutbox) == sorted(
+            (u.notification_email, subject("fr", i.number, S.MISE_A_DISPOSITION)) for i in batch for u in readers)
+        assert all(Notification.objects.filter(entry=e).count() == 3 for e in entries)
+        assert all(NotifiedEntry.objects.get(entry=e).mails == 3 for e in entries)
+    assert counts[0] == counts[1]  # 2 entries or 6: the same queries
+
+
+def test_a_batch_overtaken_by_another_job_sends_each_mail_once(
+    world: dict[str, User], deposit_flow: Callable[[str], Invoice], committed: Any,
+    mailoutbox: list[mail.EmailMessage], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from facturier.notifications import services
+
+    invoices = [deposit_flow(f"NT-C{n}") for n in range(3)]
+    entries = _unnotified(invoices)
+    mailoutbox.clear()
+    followers_of = services.followers_of
+
+    def overtaken(targets: Any) -> Any:
+        # Another job notifies the second entry between this job's reading and its writing.
+        monkeypatch.setattr(services, "followers_of", followers_of)
+        NotifiedEntry.objects.create(entry=entries[1], mails=3)
+        return followers_of(targets)
+
+    monkeypatch.setattr(services, "followers_of", overtaken)
+    with committed():
+        assert notify_entries.apply(args=[[e.pk for e in entries]]).get() == 6
+    assert sorted(n for _, n in sent(mailoutbox)) == sorted(
+        subject("fr", i.number, S.MISE_A_DISPOSITION) for i in (invoices[0], invoices[2]) for _ in range(3))
+    assert Notification.objects.filter(entry=entries[1]).count() == 0
+    assert [Notification.objects.filter(entry=e).count() for e in (entries[0], entries[2])] == [3, 3]

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from facturier.api.pagination import pagination_serializer
 from facturier.api.serializers import (
+    Base64Field,
     ChorusResponseSerializer,
     ChorusSerializer,
     FilterSerializer,
@@ -31,8 +32,8 @@ class DeposerFluxInput(ChorusSerializer):
     absent_as_missing = ("idUtilisateurCourant", "avecSignature")
 
     idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True, help_text="Ignored.")
-    fichierFlux = serializers.CharField(
-        trim_whitespace=False, help_text="The flow file in base64: one XML, one Factur-X PDF, or a zip/tar.gz of them."
+    fichierFlux = Base64Field(
+        help_text="The flow file in base64: one XML, one Factur-X PDF, or a zip/tar.gz of them."
     )
     nomFichier = serializers.CharField(max_length=200, help_text="File name with its extension.")
     syntaxeFlux = serializers.CharField(
@@ -171,7 +172,7 @@ class DeposerPdfInput(ChorusSerializer):
     absent_as_missing = ("idUtilisateurCourant", "formatDepot")
 
     idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True, help_text="Ignored.")
-    fichierFacture = serializers.CharField(trim_whitespace=False, help_text="The invoice PDF in base64 (≤ 10 MB).")
+    fichierFacture = Base64Field(help_text="The invoice PDF in base64 (≤ 10 MB).")
     nomFichier = serializers.CharField(max_length=200, help_text="File name, with the .pdf extension.")
     formatDepot = serializers.ChoiceField(choices=PDF_FORMATS, required=False, default="PDF_NON_SIGNE")
 

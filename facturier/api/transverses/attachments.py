@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from facturier.api.factures.views import decode_base64
-from facturier.api.serializers import ChorusResponseSerializer, ChorusSerializer
+from facturier.api.serializers import Base64Field, ChorusResponseSerializer, ChorusSerializer
 from facturier.api.views import ChorusAPIView
 from facturier.invoices.entry import attachment_pending_add
 from facturier.invoices.errors import AttachmentTooLarge
@@ -25,7 +25,7 @@ class AjouterFichierInput(ChorusSerializer):
     absent_as_missing = ("idUtilisateurCourant", "pieceJointeTypeMime", "pieceJointeExtension")
 
     idUtilisateurCourant = serializers.IntegerField(required=False, allow_null=True, help_text="Ignored.")
-    pieceJointeFichier = serializers.CharField(trim_whitespace=False, help_text="The file in base64 (≤ 10 MB).")
+    pieceJointeFichier = Base64Field(help_text="The file in base64 (≤ 10 MB).")
     pieceJointeNom = serializers.CharField(max_length=200, help_text="≤ 50 characters with the extension.")
     pieceJointeTypeMime = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=100)
     pieceJointeExtension = serializers.CharField(
