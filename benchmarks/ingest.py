@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.ingest [--quick] [--no-memory] [--format cii|ubl|facturx]
                                           [--memory-sizes 100,1000] [--setups sqlite,pg1,pg2]
+                                          [--clients 2]
 
 What is measured (issue 5, "Benchmark make bench-ingest"):
 
@@ -13,8 +14,10 @@ What is measured (issue 5, "Benchmark make bench-ingest"):
    * ``api x N``: N single-invoice deposits, one ``POST /cpro/factures/v1/deposer/flux`` each,
      through the real Django stack (URL routing, middleware, OAuth2 bearer token from
      ``/api/oauth/token`` with the demo application, ``cpro-account`` header of Au Diapason's
-     technical account, JSON + base64) with **Django's test client** in the benchmark process,
-     one request after another (no gunicorn: the 2 cores go to the server side, not to HTTP);
+     technical account, JSON + base64) with **Django's test client**, from ``--clients`` client
+     processes at once (default 2, forked from the benchmark process, each with its own database
+     connection, one request after another: like as many gunicorn workers taking a burst, without
+     the HTTP parsing, so the 2 cores go to the server side);
    * ``flow x N``: one tar.gz of N invoices deposited by the same API call;
    in three setups, each in fresh processes:
    * ``sqlite``: SQLite, no broker: tasks run eagerly in the request (after commit);
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import resource
 import json
 import os
 import platform
@@ -118,7 +122,17 @@ def _django() -> None:
     django.setup()
 
 
-def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
+_CLIENTS: dict[str, Any] = {}  # set before the client processes fork: what they share
+
+
+def _deposit_share(k: int) -> list[str]:
+    """In client process ``k`` (forked from the benchmark child): deposit every ``clients``-th
+    invoice from the ``k``-th, one request at a time."""
+    deposit, docs, clients = _CLIENTS["deposit"], _CLIENTS["docs"], _CLIENTS["clients"]
+    return [deposit(name, data) for name, data in docs[k::clients]]
+
+
+def child_throughput(fmt: str, n: int, setup_key: str, clients: int = 1) -> dict[str, Any]:
     """Run both workloads on the configured database and broker; print a JSON line."""
     import logging
 
@@ -173,7 +187,7 @@ def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
             .values_list("entry_name", "errors")[:3]
         )
 
-    results: dict[str, Any] = {"load_before": _loadavg()}
+    results: dict[str, Any] = {"load_before": _loadavg(), "clients": clients}
     log_marks: list[list[int]] = []
     for workload in ("api", "flow"):
         prefix = f"{workload.upper()}-{setup_key.upper()}"
@@ -183,15 +197,32 @@ def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
         # reached MISE_A_DISPOSITION (notifications, EDI reports, flow reports) are done first.
         drained = _drain_queue(900)
         log_marks.append(_log_sizes())
+        pool = None
+        if workload == "api" and clients > 1:
+            # Clients as processes forked now (Django set up, the password check remembered), each
+            # with its own database connection: like as many gunicorn workers, without HTTP.
+            import multiprocessing
+
+            from django.db import connections
+
+            connections.close_all()
+            _CLIENTS.update(deposit=deposit, docs=docs, clients=clients)
+            pool = multiprocessing.get_context("fork").Pool(clients)
         load0 = os.getloadavg()[0]
+        cpu0 = _cpu_snapshot()
         t0 = time.perf_counter()
-        if workload == "api":
+        if pool is not None:
+            numbers = [number for share in pool.map(_deposit_share, range(clients)) for number in share]
+            pool.close()
+            pool.join()
+        elif workload == "api":
             numbers = [deposit(name, data) for name, data in docs]
         else:
             numbers = [deposit(f"{prefix}.tar.gz", lot)]
         accepted = time.perf_counter() - t0
         ok = _wait(lambda p=prefix: done(p) >= n or _final(Flow, numbers), 900)
         seconds = time.perf_counter() - t0
+        cpu1 = _cpu_snapshot()
         count = done(prefix)
         results[workload] = {
             "n": n,
@@ -207,6 +238,8 @@ def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
             "load1_after": os.getloadavg()[0],
             "drained_before_seconds": drained,
             "flows_final_seconds": _wait_final(Flow, numbers, t0),
+            # CPU seconds per invoice from the first deposit to the last MISE_A_DISPOSITION.
+            "cpu_ms_per_invoice": {k: 1000 * (cpu1[k] - cpu0[k]) / n for k in cpu0},
         }
     results["drained_after_seconds"] = _drain_queue(900)
     log_marks.append(_log_sizes())
@@ -214,6 +247,56 @@ def child_throughput(fmt: str, n: int, setup_key: str) -> dict[str, Any]:
         results[workload]["worker_tasks"] = _task_seconds(log_marks[k], log_marks[k + 1])
     results["load_after"] = _loadavg()
     return results
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _proc_cpu(pid: int | str) -> float:
+    """CPU seconds (user + system) of a live process and of its live descendants."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        own = (int(fields[11]) + int(fields[12])) / _TICK
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return own + sum(_proc_cpu(child) for child in children)
+
+
+def _named_cpu(name: str) -> float:
+    """CPU seconds of every live process whose command name is ``name`` (postgres, redis-server)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if stat[stat.index("(") + 1:stat.rindex(")")] == name:
+                fields = stat.rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / _TICK
+    return total
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine spent busy (all cores, /proc/stat), other jobs included."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / _TICK  # less idle and iowait
+
+
+def _cpu_snapshot() -> dict[str, float]:
+    """Where the CPU went, as counters: the benchmark process with its exited children (the client
+    processes), the worker processes, PostgreSQL's backends, Redis, and the whole machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    workers = [p for p in os.environ.get("FACTURIER_BENCH_WORKER_PIDS", "").split(",") if p]
+    return {
+        "clients": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+        "workers": sum(_proc_cpu(pid) for pid in workers),
+        "postgres": _named_cpu("postgres"),
+        "redis": _named_cpu("redis-server"),
+        "machine": _machine_busy(),
+    }
 
 
 def _worker_logs() -> list[Path]:
@@ -416,7 +499,7 @@ def _stop_workers(workers: list[tuple[subprocess.Popen[bytes], Path]]) -> None:
             proc.wait()
 
 
-def run_setup(key: str, fmt: str, n: int) -> dict[str, Any]:
+def run_setup(key: str, fmt: str, n: int, clients: int) -> dict[str, Any]:
     label, db, worker_count = SETUPS[key]
     data_dir = ROOT / key
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -430,7 +513,9 @@ def run_setup(key: str, fmt: str, n: int) -> dict[str, Any]:
     workers = _start_workers(worker_count, env, data_dir) if worker_count else []
     try:
         env["FACTURIER_BENCH_WORKER_LOGS"] = os.pathsep.join(str(log) for _, log in workers)
-        out = _run([sys.executable, "-m", "benchmarks.ingest", "--child", key, "--format", fmt, "-n", str(n)], env)
+        env["FACTURIER_BENCH_WORKER_PIDS"] = ",".join(str(proc.pid) for proc, _ in workers)
+        out = _run([sys.executable, "-m", "benchmarks.ingest", "--child", key, "--format", fmt, "-n", str(n),
+                    "--clients", str(clients)], env)
         result = json.loads(out.strip().splitlines()[-1])
         result["worker_peak_kib"] = _worker_peaks(workers)
     finally:
@@ -472,7 +557,8 @@ def report(ref: dict[str, Any], setups: list[dict[str, Any]], memory: dict[str, 
         f"{ref['rate']:.0f} invoices/s ({ref['n']} in {ref['seconds']:.2f} s, {ref['valid']} valid).",
         "",
         "End to end, first deposit -> every invoice MISE_A_DISPOSITION (Django test client, OAuth token + "
-        "cpro-account, one request at a time; 'accepted/s' = HTTP 200 responses per second):",
+        f"cpro-account; the single deposits from {setups[0].get('clients', 1) if setups else 1} client process(es) "
+        "at once, each one request at a time; 'accepted/s' = HTTP 200 responses per second):",
     ]
     rows = []
     for s in setups:
@@ -505,6 +591,14 @@ def report(ref: dict[str, Any], setups: list[dict[str, Any]], memory: dict[str, 
                 lines.append(f"  {s['label']}, {workload} workload, worker time by task until the queue drained: "
                              + ", ".join(f"{name} {int(c)} x = {sec:.1f} s" for name, (c, sec)
                                          in sorted(tasks.items(), key=lambda t: -t[1][1])))
+            cpu = s[workload].get("cpu_ms_per_invoice")
+            if cpu:
+                lines.append(
+                    f"  {s['label']}, {workload} workload, CPU ms per invoice: "
+                    + ", ".join(f"{k} {cpu[k]:.2f}" for k in ("clients", "workers", "postgres", "redis"))
+                    + f"; whole machine {cpu['machine']:.2f} (all cores; {os.cpu_count()} cores give "
+                    f"{1000 * (os.cpu_count() or 1) / max(cpu['machine'], 1e-9):.0f} invoices/s at this cost)"
+                )
             if s[workload]["rejected"]:
                 lines.append(f"  {s['label']} {workload}: rejected entries, e.g. {s[workload]['rejected'][:1]}")
     target = [s for s in setups if s["workers"] == 2]
@@ -542,15 +636,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=None, help="invoices per workload (default 1000, --quick 100)")
     parser.add_argument("--format", default="cii", choices=("cii", "ubl", "facturx"))
     parser.add_argument("--setups", default="sqlite,pg1,pg2")
+    parser.add_argument("--clients", type=int, default=2,
+                        help="client processes depositing the single invoices at once (default 2)")
     parser.add_argument("--memory-sizes", default=None, help="flow sizes in MB (default 100,1000; --quick 20,100)")
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--json", help="also write the raw results to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the data directory (worker logs) at the end")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-memory", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     n = args.n or (100 if args.quick else 1000)
     if args.child:
-        print(json.dumps(child_throughput(args.format, n, args.child)))
+        print(json.dumps(child_throughput(args.format, n, args.child, args.clients)))
         return 0
     if args.child_memory:
         print(json.dumps(child_memory(args.child_memory)))
@@ -565,7 +662,7 @@ def main(argv: list[str] | None = None) -> int:
     setups = []
     try:
         for key in args.setups.split(","):
-            setups.append(run_setup(key, args.format, n))
+            setups.append(run_setup(key, args.format, n, args.clients))
             s = setups[-1]
             print(f"{s['label']}: api {s['api']['rate']:.1f}/s, flow {s['flow']['rate']:.1f}/s", flush=True)
         memory = None
@@ -579,8 +676,10 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps({"reference": ref, "setups": setups, "memory": memory}, indent=1))
     print()
     print(report(ref, setups, memory, args.format))
-    print(f"\nTotal run time {time.perf_counter() - started:.0f} s; data under {ROOT} (removed).")
-    shutil.rmtree(ROOT, ignore_errors=True)
+    print(f"\nTotal run time {time.perf_counter() - started:.0f} s; data under {ROOT} "
+          f"({'kept' if args.keep else 'removed'}).")
+    if not args.keep:
+        shutil.rmtree(ROOT, ignore_errors=True)
     return 0
 
 

@@ -277,6 +277,11 @@ FACTURIER_FLOW_LEASE_SECONDS = int(os.environ.get("FACTURIER_FLOW_LEASE_SECONDS"
 # Entries per flows.process_chunk task: the workers share a bigger flow. 0 = one task per flow,
 # the default without a broker (in-process tasks gain nothing from splitting).
 FACTURIER_FLOW_CHUNK_SIZE = int(os.environ.get("FACTURIER_FLOW_CHUNK_SIZE", "100" if CELERY_BROKER_URL else "0"))
+# A single-invoice flow (one XML or PDF) is processed this long after its deposit at the earliest,
+# so that the single invoices of a burst are integrated together (docs/deposits.md); with workers only.
+FACTURIER_FLOW_COALESCE_SECONDS = float(
+    os.environ.get("FACTURIER_FLOW_COALESCE_SECONDS", "0.3" if CELERY_BROKER_URL else "0")
+)
 # Test seam only (the worker-kill test): seconds slept before each invoice of a flow. Keep 0.
 FACTURIER_FLOW_TEST_DELAY_SECONDS = float(os.environ.get("FACTURIER_FLOW_TEST_DELAY_SECONDS", "0"))
 

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import secrets
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -189,7 +190,11 @@ def _store_flow(*, actor: User, content: File[Any], digest: str, size: int, name
             )
             from .tasks import process_flow
 
-            enqueue(process_flow, flow.pk)
+            linger = settings.FACTURIER_FLOW_COALESCE_SECONDS
+            if linger > 0 and _coalescible(flow):
+                transaction.on_commit(_CoalescedRun(flow, linger))
+            else:
+                enqueue(process_flow, flow.pk)
     except Exception:
         flow.file.delete(save=False)
         raise
@@ -274,6 +279,7 @@ def chunks_of(todo: list[int], size: int) -> list[tuple[int, int]]:
 
 
 SINGLE_SUFFIXES = (".xml", ".pdf")
+SINGLE_WAIT_SECONDS = 60  # a waiting single-file flow older than this is re-queued by the sweeper
 
 
 def _single_file() -> Q:
@@ -282,18 +288,71 @@ def _single_file() -> Q:
         size__lte=BATCH_BYTES)
 
 
+def _coalescible(flow: Flow) -> bool:
+    """May be integrated with other flows of its depositor: one XML or PDF file, small (as
+    :func:`_single_file` selects them)."""
+    return flow.file_name.lower().endswith(SINGLE_SUFFIXES) and flow.size <= BATCH_BYTES
+
+
+def _waiting_siblings(flow: Flow) -> Any:
+    """The other waiting single-file flows of the flow's depositor and supplier, oldest first."""
+    return (Flow.objects.filter(_single_file(), state=FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP,
+                                depositor_id=flow.depositor_id, supplier_id=flow.supplier_id)
+            .exclude(pk=flow.pk).order_by("pk"))
+
+
+class _CoalescedRun:
+    """After a single-file flow's deposit commits: queue its run ``linger`` seconds later, unless
+    this process queued one for the same depositor and supplier that cannot have started yet (it
+    starts ``linger`` after it was queued; this flow is committed well before, 20 % of the wait,
+    and that run's claim takes it). So a burst of single invoices costs about one task per wait,
+    not one per invoice. What a run leaves waiting (more than a batch) it re-queues itself
+    (:func:`_requeue_left`); the sweeper re-queues a single-file flow waiting for a minute."""
+
+    _pending: dict[tuple[int | None, int | None], float] = {}  # (depositor, supplier) → no start before
+    _lock = threading.Lock()
+
+    def __init__(self, flow: Flow, linger: float) -> None:
+        self.flow_id, self.linger = flow.pk, linger
+        self.key = (flow.depositor_id, flow.supplier_id)
+        self.__qualname__ = f"coalesced run of flow {flow.pk}"
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if self._pending.get(self.key, 0.0) > now:
+                return  # joins the run queued earlier
+            self._pending[self.key] = now + 0.8 * self.linger
+        from .tasks import process_flow
+
+        try:
+            process_flow.apply_async((self.flow_id,), countdown=self.linger)
+        except Exception:
+            with self._lock:
+                self._pending.pop(self.key, None)
+            logger.exception("queueing the run of flow %s failed", self.flow_id)
+
+
+def _requeue_left(flow: Flow) -> None:
+    """After a coalesced run: a sibling still waiting (beyond the batch, or deposited during the
+    run without a task of its own) gets a run now."""
+    left = _waiting_siblings(flow).values_list("pk", flat=True).first()
+    if left is not None:
+        from .tasks import process_flow
+
+        enqueue(process_flow, left)
+
+
 def _claim_waiting(flow: Flow, *, now: Any) -> list[Flow]:
     """Take the lease of up to ``BATCH_ENTRIES - 1`` other waiting single-file flows of the same
     depositor and supplier, as ``_start`` would (their own queued tasks then find them leased or
     final and do nothing). ``SKIP LOCKED``: a flow another worker is claiming is left to it."""
-    if not flow.file_name.lower().endswith(SINGLE_SUFFIXES) or flow.size > BATCH_BYTES:
+    if not _coalescible(flow):
         return []
     with transaction.atomic():
         others = list(
-            Flow.objects.select_for_update(of=("self",), skip_locked=True).select_related("depositor")
-            .filter(_single_file(), state=FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP,
-                    depositor_id=flow.depositor_id, supplier_id=flow.supplier_id)
-            .exclude(pk=flow.pk).order_by("pk")[:BATCH_ENTRIES - 1]
+            _waiting_siblings(flow).select_for_update(of=("self",), skip_locked=True)
+            .select_related("depositor")[:BATCH_ENTRIES - 1]
         )
         if not others:
             return []
@@ -332,7 +391,9 @@ def flow_process(*, flow_id: int) -> Flow:
         return Flow.objects.get(pk=flow_id)
     others = _claim_waiting(flow, now=now)
     if others:
-        return _process_coalesced([flow, *others])[0]
+        processed = _process_coalesced([flow, *others])[0]
+        _requeue_left(flow)
+        return processed
     return _process_started(flow)
 
 
@@ -533,11 +594,14 @@ def flow_sweep(*, now: Any = None) -> list[int]:
     or their message was lost). Harmless to run twice: ``flow_process`` is idempotent."""
     now = now or timezone.now()
     cutoff = now - _lease()
+    # A single-file flow may have no task of its own (_CoalescedRun): waiting for a minute is enough.
+    single_cutoff = max(cutoff, now - timedelta(seconds=SINGLE_WAIT_SECONDS))
     from .tasks import process_flow
 
     stuck = list(
         Flow.objects.filter(
             Q(state=FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP, queued_at__lte=cutoff)
+            | Q(_single_file(), state=FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP, queued_at__lte=single_cutoff)
             | Q(state=FlowState.IN_EN_COURS_TRAITEMENT_CPP, processing_started_at__lte=cutoff)
         )
         .order_by("pk")

@@ -38,6 +38,77 @@ def waiting(actor: User, data: bytes, name: str, channel: str = "API") -> Flow:
     return Flow.objects.get(pk=flow.pk)
 
 
+def test_a_burst_of_single_invoice_flows_costs_one_delayed_run_an_archive_runs_at_once(
+    supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from facturier.flows import services
+    from facturier.flows.tasks import process_flow
+
+    monkeypatch.setattr(services._CoalescedRun, "_pending", {})
+    clock = [time.monotonic()]
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock[0])
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 0.3
+
+    def deposit(name: str, data: bytes) -> Flow:
+        return flow_receive(actor=supplier_tech, data=data, file_name=name, syntax=CII, channel="API")
+
+    with mock.patch.object(process_flow, "apply_async") as later, mock.patch.object(process_flow, "delay") as now:
+        first = deposit("w.xml", invoice_file("cii", "CO-W"))
+        clock[0] += 0.2  # within 80 % of the wait: the run queued for the first one takes it too
+        deposit("j.xml", invoice_file("cii", "CO-J"))
+        lot = deposit("l.tar.gz", targz([("x.xml", invoice_file("cii", "CO-L"))]))
+        clock[0] += 0.05  # that run may start any moment now: a run of its own
+        late = deposit("t.xml", invoice_file("cii", "CO-T"))
+        settings.FACTURIER_FLOW_COALESCE_SECONDS = 0  # switched off: at once, each its own
+        alone = deposit("a.xml", invoice_file("cii", "CO-A"))
+    assert [(c.args, c.kwargs) for c in later.call_args_list] == [
+        (((first.pk,),), {"countdown": 0.3}), (((late.pk,),), {"countdown": 0.3})]
+    assert [c.args for c in now.call_args_list] == [(lot.pk,), (alone.pk,)]
+
+
+def test_a_failed_deposit_queues_no_run_and_blocks_none(
+    supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import transaction
+
+    from facturier.flows import services
+    from facturier.flows.tasks import process_flow
+
+    monkeypatch.setattr(services._CoalescedRun, "_pending", {})
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 0.3
+    with mock.patch.object(process_flow, "apply_async") as later:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            flow_receive(actor=supplier_tech, data=invoice_file("cii", "CO-X"), file_name="x.xml",
+                         syntax=CII, channel="API")
+            raise RuntimeError("the caller fails after the deposit")
+        kept = flow_receive(actor=supplier_tech, data=invoice_file("cii", "CO-Y"), file_name="y.xml",
+                            syntax=CII, channel="API")
+    assert [c.args for c in later.call_args_list] == [((kept.pk,),)]
+
+
+def test_a_run_requeues_the_waiting_flows_beyond_its_batch(supplier_tech: User) -> None:
+    flows = [waiting(supplier_tech, invoice_file("cii", f"CO-R{i}"), f"r{i}.xml") for i in range(4)]
+    with mock.patch("facturier.flows.services.BATCH_ENTRIES", 2), \
+            mock.patch("facturier.flows.services.enqueue") as enqueue:
+        flow_process(flow_id=flows[0].pk)  # takes itself and one more
+    states = [Flow.objects.get(pk=f.pk).state for f in flows]
+    assert states == [FlowState.IN_INTEGRE] * 2 + [FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP] * 2
+    assert [c.args[1] for c in enqueue.call_args_list if c.args[0].name == "flows.process_flow"] == [flows[2].pk]
+
+
+def test_the_sweeper_requeues_a_waiting_single_flow_after_a_minute_an_archive_after_the_lease(
+    supplier_tech: User,
+) -> None:
+    single = waiting(supplier_tech, invoice_file("cii", "CO-S"), "s.xml")
+    lot = waiting(supplier_tech, targz([("x.xml", invoice_file("cii", "CO-SL"))]), "sl.tar.gz")
+    with mock.patch("facturier.flows.services.enqueue"):
+        assert flow_sweep(now=timezone.now() + timedelta(seconds=30)) == []
+        assert flow_sweep(now=timezone.now() + timedelta(seconds=61)) == [single.pk]
+        assert flow_sweep(now=timezone.now() + timedelta(seconds=301)) == [single.pk, lot.pk]
+
+
 def test_one_run_integrates_the_waiting_single_flows_and_their_tasks_do_nothing(supplier_tech: User) -> None:
     good = [waiting(supplier_tech, invoice_file("cii", f"CO-{i}"), f"co-{i}.xml") for i in range(3)]
     good.append(waiting(supplier_tech, invoice_file("cii", "CO-3"), "co-3.xml", channel="SFTP"))
