@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 from .canonical import GENESIS_HASH, entry_hash, normalise
@@ -106,7 +106,7 @@ def audit_log_many(records: Sequence[AuditRecord]) -> list[AuditEntry]:
             entry.hash = prev_hash = entry_hash(prev_hash, entry.hashed_fields())
             entries.append(entry)
         AuditEntry.objects.append_chained(entries)
-        AuditHead.objects.filter(pk=HEAD_PK).update(sequence=sequence, hash=prev_hash)
+        _head_move(sequence, prev_hash)
         for entry in entries:
             dispatch_on_commit(action=entry.action, entry_id=entry.pk)
     return entries
@@ -140,7 +140,7 @@ def _lock_head() -> AuditHead:
     in settings) serialises appends instead. Either way the unique ``sequence`` makes a lost race
     an error, never a forked chain.
     """
-    head = AuditHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    head = _head_locked()
     if head is None:
         # First append (or a flushed test database). If entries exist, continue after the last one.
         last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
@@ -151,6 +151,26 @@ def _lock_head() -> AuditHead:
         AuditHead.objects.get_or_create(pk=HEAD_PK, defaults={"sequence": seq, "hash": digest})
         head = AuditHead.objects.select_for_update().get(pk=HEAD_PK)
     return head
+
+
+# Every change appends to the journal, so its two head statements are plain SQL: compiling them
+# through the ORM cost more CPU than the database spends running them.
+def _head_locked() -> AuditHead | None:
+    """The head row, locked (``FOR UPDATE`` where the database has it; SQLite's ``BEGIN
+    IMMEDIATE`` already serialises writers), or None when it does not exist yet."""
+    connection = connections[router.db_for_write(AuditHead)]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence, hash FROM {AuditHead._meta.db_table} WHERE id = %s{lock}", [HEAD_PK])
+        row = cursor.fetchone()
+    return None if row is None else AuditHead(pk=HEAD_PK, sequence=row[0], hash=row[1])
+
+
+def _head_move(sequence: int, digest: str) -> None:
+    connection = connections[router.db_for_write(AuditHead)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditHead._meta.db_table} SET sequence = %s, hash = %s WHERE id = %s",
+                       [sequence, digest, HEAD_PK])
 
 
 @dataclass(frozen=True)
