@@ -591,11 +591,14 @@ def report(ref: dict[str, Any], setups: list[dict[str, Any]], memory: dict[str, 
                 lines.append(f"  {s['label']}, {workload} workload, worker time by task until the queue drained: "
                              + ", ".join(f"{name} {int(c)} x = {sec:.1f} s" for name, (c, sec)
                                          in sorted(tasks.items(), key=lambda t: -t[1][1])))
+            # "postgres": the backends still alive at the end (the workers'); "rest": what the other
+            # counters miss (the exited client processes' backends, the kernel, other jobs).
             cpu = s[workload].get("cpu_ms_per_invoice")
             if cpu:
                 lines.append(
                     f"  {s['label']}, {workload} workload, CPU ms per invoice: "
                     + ", ".join(f"{k} {cpu[k]:.2f}" for k in ("clients", "workers", "postgres", "redis"))
+                    + ", rest %.2f" % (cpu["machine"] - sum(cpu[k] for k in ("clients", "workers", "postgres", "redis")))
                     + f"; whole machine {cpu['machine']:.2f} (all cores; {os.cpu_count()} cores give "
                     f"{1000 * (os.cpu_count() or 1) / max(cpu['machine'], 1e-9):.0f} invoices/s at this cost)"
                 )

@@ -395,7 +395,7 @@ def invoice_acknowledge(*, actor: User, invoice: Invoice) -> Invoice:
         code = ACKNOWLEDGEABLE.get(locked.status)
         if code is None:
             raise IllegalTransition(current=locked.status, target=locked.status)
-        if locked.acknowledged_at is not None and locked.acknowledged_at >= locked.status_changed_at:
+        if not acknowledgement_pending(locked):
             return locked
         locked.acknowledged_at = timezone.now()
         locked.save(update_fields=["acknowledged_at"])
@@ -404,14 +404,19 @@ def invoice_acknowledge(*, actor: User, invoice: Invoice) -> Invoice:
     return locked
 
 
+def acknowledgement_pending(invoice: Invoice) -> bool:
+    """Rejected or suspended, and that status not acknowledged yet (an acknowledgement counts for
+    the status current when it was made). ``selectors.unacknowledged_q`` is the same test in SQL."""
+    return invoice.status in ACKNOWLEDGEABLE and not (
+        invoice.acknowledged_at is not None and invoice.acknowledged_at >= invoice.status_changed_at
+    )
+
+
 def acknowledgement_overdue(*, invoice: Invoice, now: dt.datetime | None = None) -> bool:
     """True when the supplier must acknowledge now: rejected or suspended for more than 7 days
     without acknowledgement of that status."""
-    if invoice.status not in ACKNOWLEDGEABLE:
-        return False
-    if invoice.acknowledged_at is not None and invoice.acknowledged_at >= invoice.status_changed_at:
-        return False
-    return (now or timezone.now()) - invoice.status_changed_at >= acknowledgement_delay()
+    return acknowledgement_pending(invoice) and (
+        (now or timezone.now()) - invoice.status_changed_at >= acknowledgement_delay())
 
 
 def invoices_handle_rejection(

@@ -360,7 +360,7 @@ _ACTION_OF_STATUS = {
 
 def unacknowledged_q() -> Q:
     """A rejection or suspension the supplier has not acknowledged since it happened (the same
-    test as ``lifecycle.invoice_acknowledge``: an acknowledgement counts for the current status)."""
+    test as ``lifecycle.acknowledgement_pending``: an acknowledgement counts for the current status)."""
     from django.db.models import F
 
     from .lifecycle import ACKNOWLEDGEABLE
@@ -408,7 +408,7 @@ def invoices_issued_to_act(*, actor: User, now: dt.datetime | None = None) -> li
     from django.db.models import Exists, JSONField, OuterRef, Subquery
 
     from .enums import StateRejectionMotive
-    from .lifecycle import acknowledgement_overdue
+    from .lifecycle import acknowledgement_overdue, acknowledgement_pending
 
     rejections = InvoiceStatusChange.objects.filter(invoice=OuterRef("pk"), status=InvoiceStatus.REJETEE)
     has_next = Exists(Invoice.objects.filter(previous=OuterRef("pk")))
@@ -431,10 +431,7 @@ def invoices_issued_to_act(*, actor: User, now: dt.datetime | None = None) -> li
             actions.append(_ACTION_OF_STATUS[invoice.status])
         if invoice.status == InvoiceStatus.REJETEE and not invoice.has_next and coded & set(invoice.last_motives or ()):
             actions.append(SupplierAction.RESUBMIT)
-        unacknowledged = invoice.status in (InvoiceStatus.REJETEE, InvoiceStatus.SUSPENDUE) and (
-            invoice.acknowledged_at is None or invoice.acknowledged_at < invoice.status_changed_at
-        )
-        if unacknowledged:
+        if acknowledgement_pending(invoice):
             actions.append(SupplierAction.ACKNOWLEDGE)
         if actions:
             out.append(IssuedToAct(invoice, tuple(actions), acknowledgement_overdue(invoice=invoice, now=now)))

@@ -277,9 +277,7 @@ class DetailView(_IssuedMixin, TemplateView):
             forms_["complete_form"] = CompleteForm()
         if lifecycle.resubmittable(invoice):
             forms_["resubmit_form"] = ResubmitForm(initial=current, recipient=invoice.recipient_identifier)
-        if invoice.status in lifecycle.ACKNOWLEDGEABLE and not (
-            invoice.acknowledged_at and invoice.acknowledged_at >= invoice.status_changed_at
-        ):
+        if lifecycle.acknowledgement_pending(invoice):
             forms_["acknowledge"] = True
         if invoice.status in CORRECTABLE:  # the correction is a page of its own (validator_fix.py)
             forms_["correct_validator_url"] = reverse("invoices_portal:validator_fix", args=[invoice.pk])
