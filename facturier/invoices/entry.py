@@ -184,6 +184,15 @@ def _rate(line: EntryLine) -> Decimal | None:
     return None if line.vat_category.upper() in NO_RATE_CATEGORIES else Decimal(line.vat_rate)
 
 
+def discount_ht_from_ttc(*, lines: Sequence[EntryLine], discount_ttc: Decimal) -> Decimal | None:
+    """A global discount entered all taxes included (Chorus' ``montantRemiseGlobaleTTC``) as the
+    HT allowance the invoice carries (BG-20), in the lines' HT/TTC proportion; None without
+    taxable amount to spread it on."""
+    ht = sum((_line_net(line) for line in lines), Decimal(0))
+    ttc = sum((_line_net(line) * (1 + (_rate(line) or 0) / 100) for line in lines), Decimal(0))
+    return (Decimal(discount_ttc) * ht / ttc).quantize(Decimal("0.01")) if ttc else None
+
+
 def _global_allowances(data: EntryData) -> list[AllowanceChargeData]:
     """The global discount (HT) as document allowances (BG-20), split over the VAT (category,
     rate) groups in proportion to their net amounts (the remainder of the rounding on the last),

@@ -139,6 +139,17 @@ def bank_account_list_valid(*, actor: User, structure_id: int) -> QuerySet[BankA
     return BankAccount.objects.filter(structure_id=structure_id, is_active=True)
 
 
+def bank_account_for_invoice(*, actor: User, structure_id: int, bank_id: int | None = None) -> BankAccount | None:
+    """The bank details an invoice of the structure carries (BG-17): the valid ones named by
+    ``bank_id`` (None when they are not among the structure's valid ones the actor may use), else
+    the structure's only valid ones, else None (the caller may take them from the document)."""
+    banks = bank_account_list_valid(actor=actor, structure_id=structure_id)
+    if bank_id:
+        return banks.filter(pk=bank_id).first()
+    only = list(banks[:2])
+    return only[0] if len(only) == 1 else None
+
+
 def directory_search(
     *, siret: str = "", name: str = "", city: str = "", structure_type: str = ""
 ) -> QuerySet[Structure]:

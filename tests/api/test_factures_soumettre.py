@@ -187,3 +187,46 @@ def test_another_accounts_upload_cannot_be_used(
     stranger.save()
     answer = post(api_client, SOUMETTRE, pastell_body(recipient, supplier, stranger.pk), api_headers)
     assert answer.status_code == 400 and "pieceJointePrincipale[0].pieceJointePrincipaleId" in answer.json()["erreurs"]
+
+
+def _bank_of(invoice_id: int) -> str:
+    with Invoice.objects.get(pk=invoice_id).original_file.open("rb") as handle:
+        [means] = read(handle.read()).invoice.payment_means
+    return means.credit_transfer.account_id.value
+
+
+def test_the_named_bank_details_or_the_only_ones_are_carried(
+    api_client: Client, api_headers: dict, technical_account: TechnicalAccount
+) -> None:
+    from facturier.structures.models import BankAccount
+
+    from .entries import IBAN
+
+    supplier, recipient = ready_supplier(technical_account), commune()
+    answer = post(api_client, SOUMETTRE, saisie(recipient, supplier, numeroFactureSaisi="BK-1"), api_headers)
+    assert _bank_of(answer.json()["identifiantFactureCPP"]) == IBAN  # the structure's only valid ones
+    other = BankAccount.objects.create(structure=supplier, name="Compte projets", iban="FR7610107001011234567890129",
+                                       bic="BREDFRPP", created_by=technical_account.user)
+    named = {"idFournisseur": supplier.pk, "codeCoordonneesBancairesFournisseur": other.pk}
+    answer = post(api_client, SOUMETTRE, saisie(recipient, supplier, numeroFactureSaisi="BK-2", fournisseur=named),
+                  api_headers)
+    assert _bank_of(answer.json()["identifiantFactureCPP"]) == other.iban
+    BankAccount.objects.filter(pk=other.pk).update(is_active=False)
+    answer = post(api_client, SOUMETTRE, saisie(recipient, supplier, numeroFactureSaisi="BK-3", fournisseur=named),
+                  api_headers)
+    assert answer.status_code == 400 and "fournisseur.codeCoordonneesBancairesFournisseur" in str(answer.json())
+    assert not Invoice.objects.filter(number="BK-3").exists()
+
+
+def test_a_global_discount_entered_ttc_is_carried_ht_in_the_lines_proportion() -> None:
+    from decimal import Decimal
+
+    from facturier.invoices.entry import EntryLine, discount_ht_from_ttc
+
+    def line(price: str, rate: str, category: str = "S") -> EntryLine:
+        return EntryLine(name="x", quantity=Decimal(1), unit_price=Decimal(price), vat_rate=Decimal(rate),
+                         vat_category=category)
+
+    # 100 HT at 20 % and 100 HT at 10 %: 230 TTC for 200 HT, so 23 TTC off is 20 HT off.
+    assert discount_ht_from_ttc(lines=[line("100", "20"), line("100", "10")], discount_ttc=Decimal("23")) == Decimal("20.00")
+    assert discount_ht_from_ttc(lines=[line("0", "20")], discount_ttc=Decimal("5")) is None

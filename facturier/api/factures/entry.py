@@ -32,6 +32,7 @@ from facturier.invoices.entry import (
     EntryLine,
     attachment_pending_add,
     attachment_pending_get,
+    discount_ht_from_ttc,
     entry_preview_totals,
     PendingUse,
     invoice_submit,
@@ -39,7 +40,8 @@ from facturier.invoices.entry import (
 )
 from facturier.invoices.errors import InvoiceRejected
 from facturier.invoices.models import InvoiceAttachment
-from facturier.structures.models import BankAccount, IdentifierType, Structure
+from facturier.structures.models import IdentifierType, Structure
+from facturier.structures.selectors import bank_account_for_invoice
 
 from . import serializers as s
 from .views import decode_base64
@@ -278,8 +280,7 @@ class SoumettreFacture(ChorusAPIView):
         if payment is None:
             errors.add("references.modePaiement", _("Mode de paiement inconnu : %(known)s.") % {"known": ", ".join(PAYMENT_CODES)})
         if supplier is not None:
-            banks = BankAccount.objects.filter(structure=supplier, is_active=True)
-            bank = banks.filter(pk=bank_id).first() if bank_id else (banks.first() if banks.count() == 1 else None)
+            bank = bank_account_for_invoice(actor=actor, structure_id=supplier.pk, bank_id=bank_id)
             if bank_id and bank is None:
                 errors.add("fournisseur.codeCoordonneesBancairesFournisseur", _("Coordonnées bancaires inconnues ou inactives."))
             if bank is not None:
@@ -291,11 +292,7 @@ class SoumettreFacture(ChorusAPIView):
 
         discount = None
         if totals.get("montantRemiseGlobaleTTC"):
-            ht = sum((line.quantity * line.unit_price - (line.discount or 0) for line in lines), Decimal(0))
-            ttc = sum(((line.quantity * line.unit_price - (line.discount or 0)) * (1 + line.vat_rate / 100) for line in lines),
-                      Decimal(0))
-            # Entered TTC; the invoice carries it HT (BG-20), in the lines' HT/TTC proportion.
-            discount = (totals["montantRemiseGlobaleTTC"] * ht / ttc).quantize(Decimal("0.01")) if ttc else None
+            discount = discount_ht_from_ttc(lines=lines, discount_ttc=totals["montantRemiseGlobaleTTC"])
         cadre = data.get("cadreDeFacturation") or {}
         frame = cadre.get("codeCadreFacturation") or prefill.get("frame") or "A1"
         entry = EntryData(
