@@ -31,6 +31,7 @@ from facturier.structures.selectors import (
     managed_structure_ids,
     structure_get_visible,
     structure_list_visible,
+    technical_account_of,
 )
 from facturier.structures.spaces import SPACE_IDS, Space, SpaceMode
 from facturier.structures.validators import compact
@@ -301,10 +302,9 @@ def _target_user(actor: User, structure: Structure, data: dict[str, Any]) -> Use
         return actor
     if (email and email == actor.email) or user_id == actor.pk:
         return actor
-    acts_for_structure = (
-        structure.pk in managed_structure_ids(actor=actor)
-        or TechnicalAccount.objects.filter(user=actor, structure=structure).exists()
-    )
+    account = technical_account_of(user=actor)
+    acts_for_structure = structure.pk in managed_structure_ids(actor=actor) or (
+        account is not None and account.structure_id == structure.pk)
     if not acts_for_structure:
         raise StructureNotFound()
     users = User.objects.filter(attachments__structure=structure)
@@ -354,9 +354,8 @@ def _space_rows(actor: User, structure_ids: set[int]) -> list[dict[str, Any]]:
         user=actor, structure_id__in=structure_ids, status=SpaceSubscription.Status.ACTIVE
     ):
         holdings[(sub.structure_id, sub.space)] = sub.mode
-    own = TechnicalAccount.objects.filter(user=actor, structure_id__in=structure_ids).values_list(
-        "structure_id", flat=True
-    )
+    account = technical_account_of(user=actor)
+    own = [account.structure_id] if account is not None and account.structure_id in structure_ids else []
     for structure_id in own:  # a technical account acts for its structure in every open space
         for row in StructureSpace.objects.filter(structure_id=structure_id, is_open=True):
             holdings.setdefault((structure_id, row.space), SpaceMode.MODIFICATION)
