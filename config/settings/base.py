@@ -280,7 +280,7 @@ FACTURIER_FLOW_CHUNK_SIZE = int(os.environ.get("FACTURIER_FLOW_CHUNK_SIZE", "100
 # A single-invoice flow (one XML or PDF) is processed this long after its deposit at the earliest,
 # so that the single invoices of a burst are integrated together (docs/deposits.md); with workers only.
 FACTURIER_FLOW_COALESCE_SECONDS = float(
-    os.environ.get("FACTURIER_FLOW_COALESCE_SECONDS", "0.3" if CELERY_BROKER_URL else "0")
+    os.environ.get("FACTURIER_FLOW_COALESCE_SECONDS", "0.5" if CELERY_BROKER_URL else "0")
 )
 # Test seam only (the worker-kill test): seconds slept before each invoice of a flow. Keep 0.
 FACTURIER_FLOW_TEST_DELAY_SECONDS = float(os.environ.get("FACTURIER_FLOW_TEST_DELAY_SECONDS", "0"))
