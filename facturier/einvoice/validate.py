@@ -247,6 +247,7 @@ def validate(
     platform: PlatformContext | None = None,
     limits: Limits = DEFAULT_LIMITS,
     lang: str = LANGUAGES[0],
+    document: ParsedDocument | None = None,
 ) -> Report:
     """Read ``data`` (UBL, CII or Factur-X PDF) and run every applicable layer.
 
@@ -259,6 +260,9 @@ def validate(
         limits: resource caps for reading (:class:`~.security.Limits`).
         lang: default language of :meth:`Report.text` (``fr`` or ``en``); every message is
             produced in both languages whatever this is.
+        document: ``read(data, limits=limits)`` when the caller has already read it (a flow
+            reads each entry for its routing first): it is validated as it is, not read again.
+            The layers only read the document, so the report is the one ``data`` alone gives.
 
     Never raises for bad input. A reference engine that cannot start (an installation problem,
     :class:`~.reference.ReferenceEngineError`) does raise.
@@ -266,7 +270,7 @@ def validate(
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}")
     with paused_gc():
-        return _validate(data, file, reference, platform, limits, lang)
+        return _validate(data, file, reference, platform, limits, lang, document)
 
 
 def _validate(
@@ -276,11 +280,12 @@ def _validate(
     platform: PlatformContext | None,
     limits: Limits,
     lang: str,
+    document: ParsedDocument | None = None,
 ) -> Report:
     from .readers import read
 
     try:
-        doc = read(data, limits=limits)
+        doc = document if document is not None else read(data, limits=limits)
     except EInvoiceError as exc:
         no_invoice = exc.code is ErrorCode.PDF_NO_INVOICE
         return _error_report(file, data, ReportError.from_exception(exc), no_invoice, lang)

@@ -222,7 +222,8 @@ def _check(run: Run, entry: Entry) -> None:
     """The e-invoice core's validation (XSD, EN 16931, CIUS, platform rules) and the depositor rules."""
     assert entry.doc is not None and entry.subject is not None
     errors = entry.errors
-    errors += refusals_of(validate(entry.data, file=entry.name, platform=entry.context))
+    # The document read for the routing (_read) is validated as it is, not read a second time.
+    errors += refusals_of(validate(entry.data, file=entry.name, platform=entry.context, document=entry.doc))
     if entry.supplier_error is not None:
         errors.append(entry.supplier_error)
     entry.frame = billing_frame_of(entry.doc.invoice)

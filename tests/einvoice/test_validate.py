@@ -203,3 +203,21 @@ def test_every_corpus_document_gets_a_report(corpus: Path) -> None:
             assert [layer.layer.value for layer in report.layers][: len(expected)] == expected
         else:
             assert report.error is not None, row["path"]
+
+
+@pytest.mark.corpus
+def test_a_document_already_read_gives_the_same_report(corpus: Path) -> None:
+    """validate(data, document=read(data)) reports exactly what validate(data) does, on every core
+    document, and twice in a row: the layers only read the document (a flow reads each entry once)."""
+    with (corpus / "MANIFEST.tsv").open(encoding="utf-8", newline="") as fh:
+        paths = [r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["relevance"] == "core"]
+    assert len(paths) > 300
+    for path in paths:
+        data = (corpus / path).read_bytes()
+        alone = validate(data, file=path).to_dict()
+        try:
+            document = readers.read(data)
+        except Exception:  # unreadable: validate() reports the error itself
+            continue
+        assert validate(data, file=path, document=document).to_dict() == alone, path
+        assert validate(data, file=path, document=document).to_dict() == alone, path
