@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from facturier.core.storage import stored_name
 
 
 class FlowState(models.TextChoices):
@@ -50,11 +51,11 @@ INTERFACE_CODES = {FlowSyntax.E1_UBL: "FSO1100A", FlowSyntax.E1_CII_16B: "FSO110
 
 
 def _flow_path(instance: Flow, filename: str) -> str:
-    return f"flows/{timezone.now():%Y/%m}/{instance.number}/{uuid.uuid4().hex[:8]}-{filename}"
+    return stored_name("flows", filename, prefix=instance.number)
 
 
 def _report_path(instance: Flow, filename: str) -> str:
-    return f"flows/{timezone.now():%Y/%m}/{instance.number}/{filename}"
+    return stored_name("flows", filename, prefix=instance.number)
 
 
 class Flow(models.Model):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from facturier.core.storage import stored_name
 
 from .enums import BillingFrame, DepositMode, InvoiceStatus, InvoiceType
 from .errors import InvoiceImmutable
@@ -43,13 +44,11 @@ MUTABLE_FIELDS = frozenset({
 
 
 def _original_path(instance: Invoice, filename: str) -> str:
-    day = timezone.now()
-    return f"invoices/{day:%Y/%m}/{uuid.uuid4().hex}/{filename}"
+    return stored_name("invoices", filename)
 
 
 def _attachment_path(instance: InvoiceAttachment, filename: str) -> str:
-    day = timezone.now()
-    return f"attachments/{day:%Y/%m}/{uuid.uuid4().hex}/{filename}"
+    return stored_name("attachments", filename)
 
 
 class Invoice(models.Model):
