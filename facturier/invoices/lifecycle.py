@@ -31,7 +31,7 @@ from .errors import (
     TransitionForbidden,
 )
 from .models import Invoice, InvoiceAttachment, InvoiceEvent
-from .transitions import FrameGroup, Mover, check_reason, frame_group, invoice_transition
+from .transitions import WRONG_VALIDATOR_LEVEL, FrameGroup, Mover, check_reason, frame_group, invoice_transition
 
 if TYPE_CHECKING:
     from facturier.accounts.models import User
@@ -522,7 +522,7 @@ def invoice_correct_validator(
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not _attached(actor, locked.supplier_id):
             raise TransitionForbidden(target=S.A_VALIDER_1, mover=Mover.SUPPLIER.value)
-        level = {S.ERREUR_FOURNISSEUR_SUR_VALIDEUR: 1, S.ERREUR_COTRAITANT_SUR_VALIDEUR: 2}.get(locked.status)
+        level = WRONG_VALIDATOR_LEVEL.get(locked.status)
         if level is None:
             raise IllegalTransition(current=locked.status, target=S.A_VALIDER_1.value)
         # Neither a party of the invoice nor the validator who just declined it.

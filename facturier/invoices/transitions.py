@@ -248,6 +248,13 @@ def check_reason(*, to: str, reason: str) -> str:
 # Statuses in which the second-level validator (validator 2) acts; validator 1 acts in the others.
 LEVEL_2 = frozenset({S.A_VALIDER_2, S.VALIDEE_2, S.REFUSEE_2, S.ERREUR_COTRAITANT_SUR_VALIDEUR,
                      S.ABSENCE_VALIDATION_2_HORS_DELAI})
+# "Addressed to the wrong validator", by level: the supplier then names the right one.
+WRONG_VALIDATOR_LEVEL = {S.ERREUR_FOURNISSEUR_SUR_VALIDEUR: 1, S.ERREUR_COTRAITANT_SUR_VALIDEUR: 2}
+
+
+def validator_level(status: str) -> int:
+    """The validation level a status belongs to: 2 for validator 2's, else 1."""
+    return 2 if status in LEVEL_2 else 1
 
 
 def acting_structure_id(*, invoice: Invoice, mover: Mover) -> int | None:

@@ -28,6 +28,7 @@ from facturier.audit.models import AuditEntry
 from facturier.invoices.enums import InvoiceStatus, StateRejectionMotive, ValidatorRefusalMotive
 from facturier.invoices.lifecycle import validation_delay
 from facturier.invoices.models import Invoice
+from facturier.invoices.transitions import validator_level
 
 from .audience import (
     REPRESENTATIVE_ACTION,
@@ -46,7 +47,6 @@ logger = logging.getLogger(__name__)
 STATUS_SUBJECT = _("Facture %(number)s : %(status)s")
 REPRESENTATIVE_SUBJECT = _("Facture %(number)s d'un cotraitant de votre groupement")
 SWEEP_BATCH = 200  # entries per entries_notify call of the sweeper
-LEVEL_2_DEADLINE = frozenset({InvoiceStatus.A_VALIDER_2, InvoiceStatus.ABSENCE_VALIDATION_2_HORS_DELAI})
 
 
 def entry_notify(*, entry_id: int) -> int:
@@ -146,7 +146,7 @@ def _notify(*, entry: AuditEntry, invoice: Invoice, reader: Reader) -> Notificat
     else:
         data = entry.data
         to = str(data.get("to", ""))
-        level = 2 if to in LEVEL_2_DEADLINE else 1
+        level = validator_level(to)
         context.update(
             to=to,
             status=status_label(to),

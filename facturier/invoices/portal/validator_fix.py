@@ -30,6 +30,7 @@ from facturier.invoices import lifecycle
 from facturier.invoices.entry_validator import validator_resolve, validator_structure
 from facturier.invoices.enums import InvoiceStatus
 from facturier.invoices.models import Invoice
+from facturier.invoices.transitions import WRONG_VALIDATOR_LEVEL
 from facturier.portal.access import SpaceViewMixin
 from facturier.structures.models import Structure
 from facturier.structures.spaces import Space
@@ -39,7 +40,7 @@ from .forms import validator_search_attrs, validator_services_field
 from .views import DirectorySearchView
 
 # The statuses a supplier corrects, and the level each one concerns.
-CORRECTABLE = {InvoiceStatus.ERREUR_FOURNISSEUR_SUR_VALIDEUR: 1, InvoiceStatus.ERREUR_COTRAITANT_SUR_VALIDEUR: 2}
+CORRECTABLE = WRONG_VALIDATOR_LEVEL  # the statuses « Corriger le valideur » applies to, by level
 
 
 class ValidatorFixForm(forms.Form):
