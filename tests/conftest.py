@@ -35,13 +35,15 @@ def artifacts() -> Path:
 def _fresh_api_memories():
     """The API's in-process memories of verified passwords and of authenticated callers must not
     leak between tests (a rolled-back database may reuse the ids they hold)."""
-    from facturier.api.authentication import api_identities, verified_credentials
+    from facturier.api.authentication import api_identities, forget_generation, verified_credentials
 
     verified_credentials.clear()
     api_identities.clear()
+    forget_generation()
     yield
     verified_credentials.clear()
     api_identities.clear()
+    forget_generation()
 
 
 @pytest.fixture(autouse=True)

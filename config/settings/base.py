@@ -236,6 +236,8 @@ FACTURIER_API_CREDENTIALS_CACHE_SECONDS = int(os.environ.get("FACTURIER_API_CRED
 # A successful authentication (token + cpro-account) is remembered this long in each process;
 # revocations made in another process take effect within it (docs/api.md, "Authentication").
 FACTURIER_API_IDENTITY_CACHE_SECONDS = float(os.environ.get("FACTURIER_API_IDENTITY_CACHE_SECONDS", "5"))
+# How often each process reads the authentication generation (a change elsewhere is seen within it).
+FACTURIER_API_GENERATION_RECHECK_SECONDS = float(os.environ.get("FACTURIER_API_GENERATION_RECHECK_SECONDS", "0.1"))
 
 # --- Jobs -----------------------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

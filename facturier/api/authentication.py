@@ -248,8 +248,9 @@ class ApiIdentities(_SecretKeyedMemory):
       application, a user, a technical account, a structure or an API connection, in any process,
       raises the value once committed (:func:`forget_identities`, connected in ``ApiConfig.ready``)
       and empties this process's memory at once: revoking a token, deactivating an account or
-      closing a connection takes effect on the next call, everywhere. Reading the value is one
-      single-row query instead of the three of a full check;
+      closing a connection takes effect on the next call in this process, and within
+      ``FACTURIER_API_GENERATION_RECHECK_SECONDS`` (0.1 s) in the others: the value is read (one
+      single-row query instead of the three of a full check) at most that often per process;
     * what bypasses the ORM's signals (a raw ``UPDATE`` in a database console) is bounded by the
       lifetime of an entry, ``FACTURIER_API_IDENTITY_CACHE_SECONDS`` (default 5 s; 0 disables),
       and an entry never outlives its token;
@@ -310,17 +311,36 @@ def _identity_ttl() -> float:
 api_identities = ApiIdentities()
 
 
+_generation_read: tuple[float, int | None] = (float("-inf"), None)  # (when, value) of the last read
+
+
 def auth_generation() -> int | None:
     """The current :class:`~.models.AuthGeneration` value (None, and no memory, without the row
-    or with the memory switched off)."""
+    or with the memory switched off). Read at most every ``FACTURIER_API_GENERATION_RECHECK_SECONDS``
+    (0.1 s) per process: a burst of calls costs no query at all, and a change committed by another
+    process is seen within that time (one of this process is seen at once: see
+    :func:`forget_identities`)."""
+    global _generation_read
     if _identity_ttl() <= 0:
         return None
+    now = time.monotonic()
+    read_at, value = _generation_read
+    if now - read_at < float(getattr(settings, "FACTURIER_API_GENERATION_RECHECK_SECONDS", 0.1)):
+        return value
     from .models import AuthGeneration
 
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT value FROM {AuthGeneration._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    value = None if row is None else int(row[0])
+    _generation_read = (now, value)
+    return value
+
+
+def forget_generation() -> None:
+    """Read the generation again on the next call (tests; and after a change of this process)."""
+    global _generation_read
+    _generation_read = (float("-inf"), None)
 
 
 def auth_generation_bump() -> None:
@@ -333,6 +353,7 @@ def forget_identities(**kwargs: Any) -> None:
     """Signal receiver: a change to anything authentication reads empties this process's memory
     now, and every process's once the change is committed."""
     api_identities.clear()
+    forget_generation()
     transaction.on_commit(auth_generation_bump, using=kwargs.get("using"))
 
 

@@ -268,21 +268,30 @@ class TestIdentityMemory:
             assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
         return [q["sql"] for q in queries]
 
-    def test_a_remembered_caller_costs_one_single_row_query(
-        self, api_client: Client, api_headers: dict[str, str], settings: Any
+    def test_a_remembered_caller_costs_one_single_row_query_at_most(
+        self, api_client: Client, api_headers: dict[str, str], settings: Any, monkeypatch: pytest.MonkeyPatch
     ) -> None:
+        from facturier.api import authentication
+
+        clock = [1000.0]
+        monkeypatch.setattr(authentication.time, "monotonic", lambda: clock[0])
         first = self.queries_of_a_call(api_client, api_headers)
+        assert self.queries_of_a_call(api_client, api_headers) == []  # the generation was read 0 s ago
+        clock[0] += 0.11  # then it is read again, at most every 0.1 s
         again = self.queries_of_a_call(api_client, api_headers)
         assert len(first) == 4 and len(again) == 1 and "api_authgeneration" in again[0]
         settings.FACTURIER_API_IDENTITY_CACHE_SECONDS = 0  # switched off: the full check every time
         assert len(self.queries_of_a_call(api_client, api_headers)) == 3
 
-    def test_a_change_committed_by_another_process_takes_effect_on_the_next_call(
+    def test_a_change_committed_by_another_process_takes_effect_within_a_tenth_of_a_second(
         self, api_client: Client, api_headers: dict[str, str], technical_account: TechnicalAccount,
-        access_token: Any,
+        access_token: Any, monkeypatch: pytest.MonkeyPatch,
     ) -> None:
+        from facturier.api import authentication
         from facturier.api.authentication import auth_generation_bump
 
+        clock = [1000.0]
+        monkeypatch.setattr(authentication.time, "monotonic", lambda: clock[0])
         assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
         # Another process revokes the token: its row goes, and its commit raises the generation
         # (here no signal reaches this process's memory).
@@ -292,6 +301,9 @@ class TestIdentityMemory:
             cursor.execute(f"DELETE FROM {access_token._meta.db_table} WHERE id = %s", [access_token.pk])
         assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)  # not told yet
         auth_generation_bump()
+        clock[0] += 0.05
+        assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)  # read 0.05 s ago
+        clock[0] += 0.06
         assert_token_refused(api_client.get(HEALTH_CHECK, **api_headers))
 
     def test_a_save_raises_the_generation_once_committed(
