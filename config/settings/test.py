@@ -22,6 +22,9 @@ STORAGES["default"] = {  # noqa: F405
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(Path(DATA_DIR) / "test.sqlite3")}
 FACTURIER_DEMO = True
+# Each API call reads the authentication generation once, whatever the test's speed: query counts
+# stay exact. The tests of the 0.1 s recheck set it (tests/api/test_authentication.py).
+FACTURIER_API_GENERATION_RECHECK_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING", "handlers": []}}
 
 # --- Portal ---------------------------------------------------------------------------------------

@@ -273,6 +273,7 @@ class TestIdentityMemory:
     ) -> None:
         from facturier.api import authentication
 
+        settings.FACTURIER_API_GENERATION_RECHECK_SECONDS = 0.1  # the default outside the tests
         clock = [1000.0]
         monkeypatch.setattr(authentication.time, "monotonic", lambda: clock[0])
         first = self.queries_of_a_call(api_client, api_headers)
@@ -285,11 +286,12 @@ class TestIdentityMemory:
 
     def test_a_change_committed_by_another_process_takes_effect_within_a_tenth_of_a_second(
         self, api_client: Client, api_headers: dict[str, str], technical_account: TechnicalAccount,
-        access_token: Any, monkeypatch: pytest.MonkeyPatch,
+        access_token: Any, monkeypatch: pytest.MonkeyPatch, settings: Any,
     ) -> None:
         from facturier.api import authentication
         from facturier.api.authentication import auth_generation_bump
 
+        settings.FACTURIER_API_GENERATION_RECHECK_SECONDS = 0.1  # the default outside the tests
         clock = [1000.0]
         monkeypatch.setattr(authentication.time, "monotonic", lambda: clock[0])
         assert_envelope(api_client.get(HEALTH_CHECK, **api_headers), 200)
