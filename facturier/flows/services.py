@@ -322,6 +322,9 @@ class _CoalescedRun:
         with self._lock:
             if self._pending.get(self.key, 0.0) > now:
                 return  # joins the run queued earlier
+            if len(self._pending) >= 1024:  # a long-lived process: forget the windows that are over
+                for key in [k for k, until in self._pending.items() if until <= now]:
+                    del self._pending[key]
             self._pending[self.key] = now + 0.8 * self.linger
         from .tasks import process_flow
 

@@ -198,3 +198,21 @@ def test_the_edi_report_task_is_queued_for_edi_flows_only(
     assert Flow.objects.get(pk=flow.pk).state == FlowState.IN_INTEGRE
     calls = [c.args for c in enqueue.call_args_list if getattr(c.args[0], "name", "") == "edi.publish_report"]
     assert calls == ([(calls[0][0], flow.pk)] if queued else [])
+
+
+def test_the_memory_of_queued_runs_forgets_the_windows_that_are_over(
+    supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from facturier.flows import services
+    from facturier.flows.tasks import process_flow
+
+    past = time.monotonic() - 1
+    monkeypatch.setattr(services._CoalescedRun, "_pending", {(n, n): past for n in range(1024)})
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 0.3
+    with mock.patch.object(process_flow, "apply_async") as later:
+        flow = flow_receive(actor=supplier_tech, data=invoice_file("cii", "CO-M"), file_name="m.xml",
+                            syntax=CII, channel="API")
+    assert [c.args for c in later.call_args_list] == [((flow.pk,),)]
+    assert list(services._CoalescedRun._pending) == [(flow.depositor_id, flow.supplier_id)]
