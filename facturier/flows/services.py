@@ -462,23 +462,25 @@ def _process_started(flow: Flow) -> Flow:
         Flow.objects.filter(pk=flow.pk).update(entry_count=flow.entry_count)
         from .tasks import process_flow_chunk
 
+        offsets = {e.index: e.offset for e in entries}
         for start, stop in chunks[1:]:
-            enqueue(process_flow_chunk, flow.pk, start, stop)
+            enqueue(process_flow_chunk, flow.pk, start, stop, offsets[start])
     if chunks:
         return _integrate_range(flow, *chunks[0], done=done)
     return _finish_if_complete(flow)
 
 
-def flow_process_chunk(*, flow_id: int, start: int, stop: int) -> Flow:
+def flow_process_chunk(*, flow_id: int, start: int, stop: int, offset: int = 0) -> Flow:
     """Integrate the entries ``[start, stop)`` of a flow being processed (a ``flows.process_chunk``
-    task queued by :func:`flow_process`); harmless to run twice."""
+    task queued by :func:`flow_process`, with the ``offset`` of entry ``start`` in a tar.gz that
+    the first pass noted); harmless to run twice."""
     flow = Flow.objects.select_related("depositor").get(pk=flow_id)
     if flow.state != FlowState.IN_EN_COURS_TRAITEMENT_CPP:
         return flow
-    return _integrate_range(flow, start, stop)
+    return _integrate_range(flow, start, stop, offset=offset)
 
 
-def _integrate_range(flow: Flow, start: int, stop: int, *, done: set[int] | None = None) -> Flow:
+def _integrate_range(flow: Flow, start: int, stop: int, *, done: set[int] | None = None, offset: int = 0) -> Flow:
     run = _new_run(flow)
     if done is None:
         done = set(FlowItem.objects.filter(flow=flow, index__gte=start, index__lt=stop)
@@ -489,7 +491,7 @@ def _integrate_range(flow: Flow, start: int, stop: int, *, done: set[int] | None
         with flow.file.open("rb") as handle:
             for index, name, data in unpack.iter_entries(handle, file_name=flow.file_name, size=flow.size,
                                                          limits=unpack.UnpackLimits.from_settings(),
-                                                         start=start, stop=stop):
+                                                         start=start, stop=stop, offset=offset):
                 if index in done:
                     continue
                 if delay:

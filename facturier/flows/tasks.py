@@ -17,8 +17,9 @@ def process_flow(flow_id: int) -> str:
 
 
 @shared_task(name="flows.process_chunk")
-def process_flow_chunk(flow_id: int, start: int, stop: int) -> str:
-    return flow_process_chunk(flow_id=flow_id, start=start, stop=stop).state
+def process_flow_chunk(flow_id: int, start: int, stop: int, offset: int = 0) -> str:
+    # offset: a chunk queued before it existed has none, and is read from the start of the flow.
+    return flow_process_chunk(flow_id=flow_id, start=start, stop=stop, offset=offset).state
 
 
 @periodic(every=timedelta(minutes=1))

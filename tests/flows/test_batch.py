@@ -7,6 +7,7 @@ which its chunks run, however often they run.
 
 from __future__ import annotations
 
+import tarfile
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -155,13 +156,17 @@ def test_chunk_tasks_in_any_order_and_repeated_give_one_result(supplier_tech: Us
     with mock.patch("facturier.flows.services.enqueue") as queued:
         flow = flow_process(flow_id=flow.pk)  # takes the lease, integrates chunk [0, 2), queues the others
     chunks = [call.args[2:] for call in queued.call_args_list]
-    assert chunks == [(2, 4), (4, 6), (6, 7)]
+    with flow.file.open("rb") as handle:  # each chunk starts where the first pass saw its first entry
+        with tarfile.open(fileobj=handle, mode="r|gz") as archive:
+            offsets = [member.offset for member in archive]
+    assert chunks == [(2, 4, offsets[2]), (4, 6, offsets[4]), (6, 7, offsets[6])]
+    assert 0 < offsets[2] < offsets[4] < offsets[6]
     assert flow.state == FlowState.IN_EN_COURS_TRAITEMENT_CPP and flow.entry_count == 7
     assert FlowItem.objects.filter(flow=flow).count() == 2
 
-    flow_process_chunk(flow_id=flow.pk, start=6, stop=7)
-    flow_process_chunk(flow_id=flow.pk, start=2, stop=4)
-    flow_process_chunk(flow_id=flow.pk, start=2, stop=4)  # a message delivered twice
+    flow_process_chunk(flow_id=flow.pk, start=6, stop=7, offset=offsets[6])
+    flow_process_chunk(flow_id=flow.pk, start=2, stop=4, offset=offsets[2])
+    flow_process_chunk(flow_id=flow.pk, start=2, stop=4)  # delivered twice; as queued before offsets
     assert Flow.objects.get(pk=flow.pk).state == FlowState.IN_EN_COURS_TRAITEMENT_CPP
     flow_process_chunk(flow_id=flow.pk, start=4, stop=6)  # the last one finishes the flow
     flow_process_chunk(flow_id=flow.pk, start=4, stop=6)
