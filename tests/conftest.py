@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import redis
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
@@ -55,3 +56,19 @@ def _default_language():
     translation.activate("fr")
     yield
     translation.deactivate()
+
+
+REDIS_URL = os.environ.get("FACTURIER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (db 15). Required under CI=true (or FACTURIER_TEST_REDIS=1): unreachable is a
+    failure, never a skip; otherwise the test is skipped."""
+    if os.environ.get("CI") != "true" and os.environ.get("FACTURIER_TEST_REDIS") != "1":
+        pytest.skip("needs Redis: runs under CI=true or FACTURIER_TEST_REDIS=1")
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis is unreachable at {REDIS_URL} ({exc}); set FACTURIER_TEST_REDIS_URL")
+    return REDIS_URL

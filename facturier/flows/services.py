@@ -303,11 +303,16 @@ def _waiting_siblings(flow: Flow) -> Any:
 
 class _CoalescedRun:
     """After a single-file flow's deposit commits: queue its run ``linger`` seconds later, unless
-    this process queued one for the same depositor and supplier that cannot have started yet (it
-    starts ``linger`` after it was queued; this flow is committed well before, 20 % of the wait,
-    and that run's claim takes it). So a burst of single invoices costs about one task per wait,
-    not one per invoice. What a run leaves waiting (more than a batch) it re-queues itself
-    (:func:`_requeue_left`); the sweeper re-queues a single-file flow waiting for a minute."""
+    a run was queued for the same depositor and supplier that cannot have started yet (it starts
+    ``linger`` after it was queued; this flow is committed well before, 20 % of the wait, and that
+    run's claim takes it). So a burst of single invoices costs about one task per wait, not one
+    per invoice. What a run leaves waiting (more than a batch) it re-queues itself
+    (:func:`_requeue_left`); the sweeper re-queues a single-file flow waiting for a minute.
+
+    The window is remembered in this process and, when the broker is Redis, shared with the other
+    processes that take deposits (:func:`_window_elsewhere`): with one window per process, eight
+    web workers queued eight runs per wait, each with an eighth of the flows, and a run's fixed
+    cost (lease, claim, journal, report, notifications) was paid eight times."""
 
     _pending: dict[tuple[int | None, int | None], float] = {}  # (depositor, supplier) → no start before
     _lock = threading.Lock()
@@ -319,13 +324,19 @@ class _CoalescedRun:
 
     def __call__(self) -> None:
         now = time.monotonic()
+        window = 0.8 * self.linger
         with self._lock:
             if self._pending.get(self.key, 0.0) > now:
                 return  # joins the run queued earlier
             if len(self._pending) >= 1024:  # a long-lived process: forget the windows that are over
                 for key in [k for k, until in self._pending.items() if until <= now]:
                     del self._pending[key]
-            self._pending[self.key] = now + 0.8 * self.linger
+            self._pending[self.key] = now + window
+        left = _window_elsewhere(self.key, window)
+        if left:
+            with self._lock:  # another process's run takes this flow, and ours until its window ends
+                self._pending[self.key] = now + left
+            return
         from .tasks import process_flow
 
         try:
@@ -334,6 +345,36 @@ class _CoalescedRun:
             with self._lock:
                 self._pending.pop(self.key, None)
             logger.exception("queueing the run of flow %s failed", self.flow_id)
+
+
+_redis_clients: dict[str, Any] = {}
+
+
+def _window_elsewhere(key: tuple[int | None, int | None], seconds: float) -> float:
+    """Open the shared coalescing window of ``key`` for ``seconds``: 0 when this process opened it
+    (it queues the run), else the seconds left of the window another process opened (its run takes
+    the flow). One ``SET NX PX`` on the broker's Redis, named after the database, so deployments or
+    test databases sharing a Redis do not mix. Without a Redis broker, or when Redis does not
+    answer, 0: the process queues its own run, never relying on a window it cannot see."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return 0.0
+    import redis
+
+    client = _redis_clients.get(url)
+    if client is None:
+        client = _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    from django.db import connection
+
+    name = f"facturier:coalesce:{connection.settings_dict['NAME']}:{key[0]}:{key[1]}"
+    try:
+        if client.set(name, 1, nx=True, px=max(1, int(seconds * 1000))):
+            return 0.0
+        left = client.pttl(name)
+    except redis.RedisError:
+        logger.warning("the coalescing window of %s could not be shared (Redis): queueing a run", name)
+        return 0.0
+    return left / 1000 if left and left > 0 else 0.0
 
 
 def _requeue_left(flow: Flow) -> None:

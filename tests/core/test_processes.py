@@ -6,7 +6,6 @@ process sees what the test committed and the test sees what the child wrote.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
@@ -16,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from celery import Celery
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.db import connection
@@ -24,20 +22,7 @@ from django.db import connection
 from facturier.audit.models import AuditEntry
 from facturier.audit.services import audit_log
 
-REDIS_URL = os.environ.get("FACTURIER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 START_TIMEOUT = 90.0
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The test broker. Required under CI=true (or FACTURIER_TEST_REDIS=1): unreachable is a failure."""
-    if os.environ.get("CI") != "true" and os.environ.get("FACTURIER_TEST_REDIS") != "1":
-        pytest.skip("needs Redis and a worker process: runs under CI=true or FACTURIER_TEST_REDIS=1")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is unreachable at {REDIS_URL} ({exc}); set FACTURIER_TEST_REDIS_URL")
-    return REDIS_URL
 
 
 def stop(process: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> int:

@@ -16,3 +16,4 @@ def demo(db: None) -> None:
 @pytest.fixture
 def supplier_tech(demo: None) -> User:
     return User.objects.get(email=TECH_LOGIN)
+

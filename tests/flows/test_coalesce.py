@@ -216,3 +216,66 @@ def test_the_memory_of_queued_runs_forgets_the_windows_that_are_over(
                             syntax=CII, channel="API")
     assert [c.args for c in later.call_args_list] == [((flow.pk,),)]
     assert list(services._CoalescedRun._pending) == [(flow.depositor_id, flow.supplier_id)]
+
+
+# --- the window shared by the processes that take deposits (Redis broker) -------------------------
+
+
+def _deposit_in_process(actor: User, number: str, process: dict[tuple[int | None, int | None], float],
+                        monkeypatch: pytest.MonkeyPatch) -> Flow:
+    """A single-invoice deposit made by a web process whose memory of queued runs is ``process``."""
+    from facturier.flows import services
+
+    monkeypatch.setattr(services._CoalescedRun, "_pending", process)
+    return flow_receive(actor=actor, data=invoice_file("cii", number), file_name=f"{number}.xml", syntax=CII,
+                        channel="API")
+
+
+def test_two_processes_share_one_run_per_window_through_redis(
+    supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    import redis
+
+    from facturier.flows.tasks import process_flow
+
+    client = redis.Redis.from_url(redis_url)
+    for name in client.scan_iter("facturier:coalesce:*"):
+        client.delete(name)
+    settings.CELERY_BROKER_URL = redis_url
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 5  # a window of 4 s: the whole test runs inside it
+    first_process: dict[tuple[int | None, int | None], float] = {}
+    second_process: dict[tuple[int | None, int | None], float] = {}
+    with mock.patch.object(process_flow, "apply_async") as later:
+        first = _deposit_in_process(supplier_tech, "CO-P1", first_process, monkeypatch)
+        second = _deposit_in_process(supplier_tech, "CO-P2", second_process, monkeypatch)
+        _deposit_in_process(supplier_tech, "CO-P3", second_process, monkeypatch)
+    # One run, queued by the first process; the second process queued none, remembering the first
+    # one's window for no longer than it lasts.
+    assert [c.args for c in later.call_args_list] == [((first.pk,),)]
+    key = (second.depositor_id, second.supplier_id)
+    assert list(second_process) == [key]
+    ttl = client.pttl(f"facturier:coalesce:{connection.settings_dict['NAME']}:{key[0]}:{key[1]}") / 1000
+    assert 0 < ttl <= 4
+    import time
+
+    assert 0 < second_process[key] - time.monotonic() <= 4
+    # The run queued by the first process takes the three flows.
+    flow_process(flow_id=first.pk)
+    assert set(Flow.objects.filter(depositor=supplier_tech).values_list("state", flat=True)) == {FlowState.IN_INTEGRE}
+    assert Invoice.objects.filter(number__in=["CO-P1", "CO-P2", "CO-P3"]).count() == 3
+
+
+@pytest.mark.parametrize("broker", ["redis://127.0.0.1:9/0", "amqp://guest@127.0.0.1:9//"])
+def test_without_a_shared_window_each_process_queues_its_own_run(
+    broker: str, supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Redis that does not answer, or a broker that is not Redis: nothing is shared, nothing is
+    lost (each process queues its run as before)."""
+    from facturier.flows.tasks import process_flow
+
+    settings.CELERY_BROKER_URL = broker
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 5
+    with mock.patch.object(process_flow, "apply_async") as later:
+        first = _deposit_in_process(supplier_tech, "CO-Q1", {}, monkeypatch)
+        second = _deposit_in_process(supplier_tech, "CO-Q2", {}, monkeypatch)
+    assert [c.args for c in later.call_args_list] == [((first.pk,),), ((second.pk,),)]

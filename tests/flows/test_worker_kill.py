@@ -21,7 +21,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-import redis
 from celery import Celery
 from django.db import connection
 from django.test import override_settings
@@ -35,20 +34,8 @@ from tests.core.conftest import database_url
 
 from .builders import invoice_file, targz
 
-REDIS_URL = os.environ.get("FACTURIER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REPO = Path(__file__).resolve().parents[2]
 N = 8
-
-
-@pytest.fixture
-def redis_url() -> str:
-    if os.environ.get("CI") != "true" and os.environ.get("FACTURIER_TEST_REDIS") != "1":
-        pytest.skip("needs Redis and a worker process: runs under CI=true or FACTURIER_TEST_REDIS=1")
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as exc:
-        pytest.fail(f"Redis is unreachable at {REDIS_URL} ({exc}); set FACTURIER_TEST_REDIS_URL")
-    return REDIS_URL
 
 
 @pytest.fixture
