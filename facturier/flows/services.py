@@ -344,6 +344,7 @@ class _CoalescedRun:
         except Exception:
             with self._lock:
                 self._pending.pop(self.key, None)
+            _window_elsewhere(self.key, 0)  # nobody may count on a run that was not queued
             logger.exception("queueing the run of flow %s failed", self.flow_id)
 
 
@@ -355,7 +356,8 @@ def _window_elsewhere(key: tuple[int | None, int | None], seconds: float) -> flo
     (it queues the run), else the seconds left of the window another process opened (its run takes
     the flow). One ``SET NX PX`` on the broker's Redis, named after the database, so deployments or
     test databases sharing a Redis do not mix. Without a Redis broker, or when Redis does not
-    answer, 0: the process queues its own run, never relying on a window it cannot see."""
+    answer, 0: the process queues its own run, never relying on a window it cannot see.
+    ``seconds=0`` closes the window (the run could not be queued)."""
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://", "unix://")):
         return 0.0
@@ -368,6 +370,9 @@ def _window_elsewhere(key: tuple[int | None, int | None], seconds: float) -> flo
 
     name = f"facturier:coalesce:{connection.settings_dict['NAME']}:{key[0]}:{key[1]}"
     try:
+        if seconds <= 0:
+            client.delete(name)
+            return 0.0
         if client.set(name, 1, nx=True, px=max(1, int(seconds * 1000))):
             return 0.0
         left = client.pttl(name)

@@ -9,6 +9,7 @@ the claim leaves flows the sweeper re-queues, never an invoice lost or written t
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -231,18 +232,26 @@ def _deposit_in_process(actor: User, number: str, process: dict[tuple[int | None
                         channel="API")
 
 
-def test_two_processes_share_one_run_per_window_through_redis(
-    supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, redis_url: str
-) -> None:
+@pytest.fixture
+def shared_windows(settings: pytest.FixtureRequest, redis_url: str) -> Any:
+    """A Redis broker without any coalescing window left by another test; windows of 4 s (the
+    whole test runs inside one)."""
     import redis
-
-    from facturier.flows.tasks import process_flow
 
     client = redis.Redis.from_url(redis_url)
     for name in client.scan_iter("facturier:coalesce:*"):
         client.delete(name)
     settings.CELERY_BROKER_URL = redis_url
-    settings.FACTURIER_FLOW_COALESCE_SECONDS = 5  # a window of 4 s: the whole test runs inside it
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 5
+    return client
+
+
+def test_two_processes_share_one_run_per_window_through_redis(
+    supplier_tech: User, monkeypatch: pytest.MonkeyPatch, shared_windows: Any
+) -> None:
+    from facturier.flows.tasks import process_flow
+
+    client = shared_windows
     first_process: dict[tuple[int | None, int | None], float] = {}
     second_process: dict[tuple[int | None, int | None], float] = {}
     with mock.patch.object(process_flow, "apply_async") as later:
@@ -279,3 +288,16 @@ def test_without_a_shared_window_each_process_queues_its_own_run(
         first = _deposit_in_process(supplier_tech, "CO-Q1", {}, monkeypatch)
         second = _deposit_in_process(supplier_tech, "CO-Q2", {}, monkeypatch)
     assert [c.args for c in later.call_args_list] == [((first.pk,),), ((second.pk,),)]
+
+
+def test_a_run_that_could_not_be_queued_closes_the_shared_window(
+    supplier_tech: User, monkeypatch: pytest.MonkeyPatch, shared_windows: Any
+) -> None:
+    """The broker refused the run: the next deposit, in any process, queues one."""
+    from facturier.flows.tasks import process_flow
+
+    with mock.patch.object(process_flow, "apply_async", side_effect=ConnectionError("broker down")):
+        _deposit_in_process(supplier_tech, "CO-R1", {}, monkeypatch)
+    with mock.patch.object(process_flow, "apply_async") as later:
+        second = _deposit_in_process(supplier_tech, "CO-R2", {}, monkeypatch)
+    assert [c.args for c in later.call_args_list] == [((second.pk,),)]
