@@ -23,7 +23,7 @@ from facturier.invoices.enums import InvoiceStatus as S
 from facturier.invoices.models import Invoice, InvoiceEvent
 from facturier.invoices.tasks import DEADLINES_EVERY
 from tests.core.conftest import cli_env, eager_celery, facturier_cli  # noqa: F401 - fixtures
-from tests.core.test_processes import redis_url, stop, wait_for  # noqa: F401 - redis_url is a fixture
+from tests.core.test_processes import stop, wait_for
 
 from .world import EAUX, MAIN_CONTRACTOR, deposit_a9, structure
 
