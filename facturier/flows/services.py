@@ -344,35 +344,41 @@ class _CoalescedRun:
         except Exception:
             with self._lock:
                 self._pending.pop(self.key, None)
-            _window_elsewhere(self.key, 0)  # nobody may count on a run that was not queued
+            _window_close(self.key)
             logger.exception("queueing the run of flow %s failed", self.flow_id)
 
 
 _redis_clients: dict[str, Any] = {}
 
 
-def _window_elsewhere(key: tuple[int | None, int | None], seconds: float) -> float:
-    """Open the shared coalescing window of ``key`` for ``seconds``: 0 when this process opened it
-    (it queues the run), else the seconds left of the window another process opened (its run takes
-    the flow). One ``SET NX PX`` on the broker's Redis, named after the database, so deployments or
-    test databases sharing a Redis do not mix. Without a Redis broker, or when Redis does not
-    answer, 0: the process queues its own run, never relying on a window it cannot see.
-    ``seconds=0`` closes the window (the run could not be queued)."""
+def _shared_window(key: tuple[int | None, int | None]) -> tuple[Any, str] | None:
+    """The broker's Redis client and the name of ``key``'s shared coalescing window (named after the
+    database, so deployments or test databases sharing a Redis do not mix); None without a Redis
+    broker."""
     url = settings.CELERY_BROKER_URL
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        return 0.0
+        return None
     import redis
+    from django.db import connection
 
     client = _redis_clients.get(url)
     if client is None:
         client = _redis_clients[url] = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
-    from django.db import connection
+    return client, f"facturier:coalesce:{connection.settings_dict['NAME']}:{key[0]}:{key[1]}"
 
-    name = f"facturier:coalesce:{connection.settings_dict['NAME']}:{key[0]}:{key[1]}"
+
+def _window_elsewhere(key: tuple[int | None, int | None], seconds: float) -> float:
+    """Open the shared coalescing window of ``key`` for ``seconds``: 0 when this process opened it
+    (it queues the run), else the seconds left of the window another process opened (its run takes
+    the flow). One ``SET NX PX`` on the broker's Redis. Without a Redis broker, or when Redis does
+    not answer, 0: the process queues its own run, never relying on a window it cannot see."""
+    import redis
+
+    shared = _shared_window(key)
+    if shared is None:
+        return 0.0
+    client, name = shared
     try:
-        if seconds <= 0:
-            client.delete(name)
-            return 0.0
         if client.set(name, 1, nx=True, px=max(1, int(seconds * 1000))):
             return 0.0
         left = client.pttl(name)
@@ -380,6 +386,20 @@ def _window_elsewhere(key: tuple[int | None, int | None], seconds: float) -> flo
         logger.warning("the coalescing window of %s could not be shared (Redis): queueing a run", name)
         return 0.0
     return left / 1000 if left and left > 0 else 0.0
+
+
+def _window_close(key: tuple[int | None, int | None]) -> None:
+    """Close the shared window of ``key``: its run could not be queued, so nobody may count on it."""
+    import redis
+
+    shared = _shared_window(key)
+    if shared is None:
+        return
+    client, name = shared
+    try:
+        client.delete(name)
+    except redis.RedisError:  # it expires on its own within the window
+        logger.warning("the coalescing window of %s could not be closed (Redis)", name)
 
 
 def _requeue_left(flow: Flow) -> None:

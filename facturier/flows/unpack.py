@@ -292,7 +292,8 @@ def _entries_unguarded(
 ) -> Iterator[tuple[int, str, bytes, int]]:
     """Entries ``start`` to ``stop`` (excluded) as (index, name, bytes, tar offset); the ones before
     are checked and counted, not read. With a tar ``offset`` (that of entry ``start``, from the
-    first pass) the ones before are not even parsed: the first pass checked them."""
+    first pass; only :func:`iter_entries` passes one, for ``start`` > 0) the ones before are not
+    even parsed: the first pass checked them."""
     head = fileobj.read(HEAD_BYTES)
     fileobj.seek(0)
     kind = container_of(head)
@@ -319,8 +320,6 @@ def _entries_unguarded(
                 yield index, info.filename, data, 0
             index += 1
         return
-    if not (offset and start):
-        offset = 0
     index = start if offset else 0
     for member, archive in _tar_members(fileobj, offset):
         _tar_check(member)
