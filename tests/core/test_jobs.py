@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from config.celery import _install_beat_schedule, app
+from config.celery import _install_beat_schedule, _warm_up_validation, app
 from facturier.audit.models import AuditEntry
 from facturier.audit.services import audit_log
 from facturier.core import jobs
@@ -24,6 +24,7 @@ from facturier.core.jobs import (
     periodic,
     periodic_jobs,
 )
+from facturier.einvoice import warmup
 
 calls: list[tuple[str, ...]] = []
 
@@ -117,6 +118,31 @@ def test_beat_start_installs_the_schedule(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(app.conf, "beat_schedule", {})
     _install_beat_schedule()
     assert app.conf.beat_schedule == beat_schedule()
+
+
+def test_worker_start_warms_validation_up(monkeypatch: pytest.MonkeyPatch, settings, caplog) -> None:
+    seen: list[bool] = []
+    monkeypatch.setattr(warmup, "warm_up", lambda: seen.append(True) or {"cii": 0.2, "ubl": 0.1})
+    settings.FACTURIER_WORKER_WARM_UP = False
+    _warm_up_validation()
+    assert seen == []
+    settings.FACTURIER_WORKER_WARM_UP = True
+    with caplog.at_level(logging.INFO, logger="facturier.worker"):
+        _warm_up_validation()
+    assert seen == [True]
+    assert "validation warmed up in" in caplog.text and "cii 200 ms, ubl 100 ms" in caplog.text
+
+
+def test_a_worker_whose_validator_refuses_a_valid_invoice_does_not_start(
+    monkeypatch: pytest.MonkeyPatch, settings
+) -> None:
+    def broken() -> dict[str, float]:
+        raise warmup.WarmUpFailed("the CII warm-up invoice is not valid: BR-02")
+
+    monkeypatch.setattr(warmup, "warm_up", broken)
+    settings.FACTURIER_WORKER_WARM_UP = True
+    with pytest.raises(SystemExit, match="facturier worker: the CII warm-up invoice is not valid: BR-02"):
+        _warm_up_validation()
 
 
 def test_periodic_declaration(registry: list[object]) -> None:

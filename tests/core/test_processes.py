@@ -88,6 +88,9 @@ def test_a_task_goes_through_redis_to_a_worker_process(
         stop(worker)
         client.close()
 
+    # It validated a built UBL and CII invoice before its pool started (config/celery.py).
+    text = log.read_text()
+    assert "validation warmed up in" in text and text.index("validation warmed up in") < text.index(" ready."), text
     # The worker found the edited entry and recorded the alert in the test database.
     assert outcome["sequence"] == 2 and outcome["entry_id"] == entries[1].pk, log.read_text()
     alert = AuditEntry.objects.get(action="audit.chain.broken")
