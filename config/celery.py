@@ -23,27 +23,12 @@ app.autodiscover_tasks()
 def _warm_up_validation(sender: Any = None, **kwargs: Any) -> None:
     # worker_init fires in the worker's main process before the pool starts: prefork children are
     # forked from a process that has already compiled the schemas and rule plans, so the first
-    # invoice of each syntax in each child does not pay for it (0.1 to 0.5 s on 2 cores).
-    from django.conf import settings
+    # invoice of each syntax in each child does not pay for it (0.1 to 0.5 s on 2 cores). A worker
+    # whose validator refuses a valid invoice would reject every deposit: it does not start
+    # (SystemExit passes through Celery's signal dispatch).
+    from facturier.core.jobs import warm_up_validation
 
-    if not settings.FACTURIER_WORKER_WARM_UP:
-        return
-    import logging
-    import time
-
-    from facturier.einvoice.warmup import WarmUpFailed, warm_up
-
-    started = time.perf_counter()
-    try:
-        timings = warm_up()
-    except WarmUpFailed as exc:
-        # A worker whose validator refuses a valid invoice would reject every deposit it takes:
-        # it does not start (SystemExit passes through Celery's signal dispatch).
-        raise SystemExit(f"facturier worker: {exc}") from exc
-    logging.getLogger("facturier.worker").info(
-        "validation warmed up in %.0f ms (%s)", 1000 * (time.perf_counter() - started),
-        ", ".join(f"{syntax} {1000 * seconds:.0f} ms" for syntax, seconds in timings.items()),
-    )
+    warm_up_validation(refuse=True)
 
 
 @signals.beat_init.connect

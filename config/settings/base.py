@@ -251,9 +251,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A worker validates a built UBL and CII invoice at start, before its pool forks, so no pool process
-# pays the first-validation compilation (schemas, rule plans) on a real invoice (docs/deposits.md).
-FACTURIER_WORKER_WARM_UP = env_bool("FACTURIER_WORKER_WARM_UP", True)
+# A worker (before its pool forks) and, when tasks run in-process, each web server process validate a
+# built UBL and CII invoice at start, so no real invoice pays the first-validation compilation
+# (schemas, rule plans) (docs/deposits.md, "Process start").
+FACTURIER_WARM_UP = env_bool("FACTURIER_WARM_UP", True)
 
 # --- Deposits (docs/deposits.md) -----------------------------------------------------------------
 # Limits default to domain.md §4.4; every one can be changed by an environment variable.

@@ -45,6 +45,35 @@ def enqueue(task: Any, /, *args: Any, **kwargs: Any) -> None:
     transaction.on_commit(_Send(task, args, kwargs))
 
 
+def warm_up_validation(*, refuse: bool) -> dict[str, float] | None:
+    """Before a process takes invoices: validate one built UBL and CII invoice, so that what the
+    first validation compiles (schemas, rule plans) is compiled now (``facturier.einvoice.warmup``).
+    Returns the seconds per syntax, or None when ``FACTURIER_WARM_UP`` is off or the warm-up failed.
+
+    A failed warm-up means a broken validator (it refuses a valid invoice): with ``refuse`` (a
+    Celery worker, whose only work is processing) the process exits with the reason; otherwise (the
+    web server, which also serves everything else) it is logged as critical."""
+    from django.conf import settings
+
+    if not settings.FACTURIER_WARM_UP:
+        return None
+    from facturier.einvoice.warmup import WarmUpFailed, warm_up
+
+    started = time.perf_counter()
+    try:
+        timings = warm_up()
+    except WarmUpFailed as exc:
+        if refuse:
+            raise SystemExit(f"facturier worker: {exc}") from exc
+        logger.critical("validation warm-up failed, invoices will be refused: %s", exc)
+        return None
+    logger.info(
+        "validation warmed up in %.0f ms (%s)", 1000 * (time.perf_counter() - started),
+        ", ".join(f"{syntax} {1000 * seconds:.0f} ms" for syntax, seconds in timings.items()),
+    )
+    return timings
+
+
 class _Send:
     # Not on_commit(robust=True): its log message reads __qualname__, which a partial lacks.
     def __init__(self, task: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:

@@ -3,9 +3,10 @@ compiles once per process (the XSD schemas, the rule plans, the reader tables, t
 read from the official artefacts) is compiled now, by validating a small invoice of each syntax
 that the writers build.
 
-A worker calls :func:`warm_up` once at start (``config/celery.py``, before the prefork pool forks,
-so every pool process starts warm): otherwise the first invoice of each syntax that each pool
-process validates pays 0.1 to 0.5 s of compilation (docs/einvoice.md, "Cold start").
+A Celery worker calls it once at start, before its prefork pool forks, so every pool process
+starts warm; so does each web process when deposits are processed in-process (no broker)
+(``facturier.core.jobs.warm_up_validation``; docs/deposits.md, "Process start"). Otherwise the
+first invoice of each syntax that each process validates pays 0.1 to 0.5 s of compilation.
 
 >>> timings = warm_up()
 >>> sorted(timings)

@@ -123,26 +123,53 @@ def test_beat_start_installs_the_schedule(monkeypatch: pytest.MonkeyPatch) -> No
 def test_worker_start_warms_validation_up(monkeypatch: pytest.MonkeyPatch, settings, caplog) -> None:
     seen: list[bool] = []
     monkeypatch.setattr(warmup, "warm_up", lambda: seen.append(True) or {"cii": 0.2, "ubl": 0.1})
-    settings.FACTURIER_WORKER_WARM_UP = False
+    settings.FACTURIER_WARM_UP = False
     _warm_up_validation()
     assert seen == []
-    settings.FACTURIER_WORKER_WARM_UP = True
-    with caplog.at_level(logging.INFO, logger="facturier.worker"):
+    settings.FACTURIER_WARM_UP = True
+    with caplog.at_level(logging.INFO, logger="facturier.core.jobs"):
         _warm_up_validation()
     assert seen == [True]
     assert "validation warmed up in" in caplog.text and "cii 200 ms, ubl 100 ms" in caplog.text
 
 
+def _broken_validator() -> dict[str, float]:
+    raise warmup.WarmUpFailed("the CII warm-up invoice is not valid: BR-02")
+
+
 def test_a_worker_whose_validator_refuses_a_valid_invoice_does_not_start(
     monkeypatch: pytest.MonkeyPatch, settings
 ) -> None:
-    def broken() -> dict[str, float]:
-        raise warmup.WarmUpFailed("the CII warm-up invoice is not valid: BR-02")
-
-    monkeypatch.setattr(warmup, "warm_up", broken)
-    settings.FACTURIER_WORKER_WARM_UP = True
+    monkeypatch.setattr(warmup, "warm_up", _broken_validator)
+    settings.FACTURIER_WARM_UP = True
     with pytest.raises(SystemExit, match="facturier worker: the CII warm-up invoice is not valid: BR-02"):
         _warm_up_validation()
+
+
+def test_a_web_process_whose_warm_up_fails_still_serves_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, settings, caplog
+) -> None:
+    monkeypatch.setattr(warmup, "warm_up", _broken_validator)
+    settings.FACTURIER_WARM_UP = True
+    with caplog.at_level(logging.CRITICAL, logger="facturier.core.jobs"):
+        assert jobs.warm_up_validation(refuse=False) is None
+    assert "validation warm-up failed, invoices will be refused: the CII warm-up invoice is not valid: BR-02" in caplog.text
+
+
+def test_web_workers_warm_up_only_when_they_process_deposits_themselves(
+    monkeypatch: pytest.MonkeyPatch, settings
+) -> None:
+    from facturier.core.management.commands.serve import _post_worker_init
+
+    seen: list[bool] = []
+    monkeypatch.setattr(warmup, "warm_up", lambda: seen.append(True) or {"cii": 0.2, "ubl": 0.1})
+    settings.FACTURIER_WARM_UP = True
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"  # deposits go to the Celery workers
+    _post_worker_init(object())
+    assert seen == []
+    settings.CELERY_BROKER_URL = ""  # tasks run in the web process
+    _post_worker_init(object())
+    assert seen == [True]
 
 
 def test_periodic_declaration(registry: list[object]) -> None:

@@ -30,6 +30,15 @@ class _Gunicorn(BaseApplication):
         return application
 
 
+def _post_worker_init(worker: object) -> None:
+    """Each gunicorn worker, once the application is loaded: without a broker the deposits are
+    processed in this process (eager tasks), so it warms the validation up before taking requests."""
+    if not settings.CELERY_BROKER_URL:
+        from facturier.core.jobs import warm_up_validation
+
+        warm_up_validation(refuse=False)
+
+
 class Command(BaseCommand):
     help = "Serve facturier with gunicorn on HOST:PORT and run the embedded scheduler."
 
@@ -67,6 +76,7 @@ class Command(BaseCommand):
                     "accesslog": "-",
                     "errorlog": "-",
                     "proc_name": "facturier",
+                    "post_worker_init": _post_worker_init,
                 }
             ).run()
         finally:
