@@ -251,9 +251,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# A worker (before its pool forks) and, when tasks run in-process, each web server process validate a
-# built UBL and CII invoice at start, so no real invoice pays the first-validation compilation
-# (schemas, rule plans) (docs/deposits.md, "Process start").
+# A worker (before its pool forks) and, when tasks run in-process, the web, scheduler and EDI server
+# processes validate a built UBL and CII invoice at start, so no real invoice pays the
+# first-validation compilation (schemas, rule plans) (docs/deposits.md, "Process start").
 FACTURIER_WARM_UP = env_bool("FACTURIER_WARM_UP", True)
 
 # --- Deposits (docs/deposits.md) -----------------------------------------------------------------

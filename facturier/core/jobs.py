@@ -52,7 +52,7 @@ def warm_up_validation(*, refuse: bool) -> dict[str, float] | None:
 
     A failed warm-up means a broken validator (it refuses a valid invoice): with ``refuse`` (a
     Celery worker, whose only work is processing) the process exits with the reason; otherwise (the
-    web server, which also serves everything else) it is logged as critical."""
+    web server, the scheduler, the EDI server: they also serve other work) it is logged as critical."""
     from django.conf import settings
 
     if not settings.FACTURIER_WARM_UP:
@@ -72,6 +72,15 @@ def warm_up_validation(*, refuse: bool) -> dict[str, float] | None:
         ", ".join(f"{syntax} {1000 * seconds:.0f} ms" for syntax, seconds in timings.items()),
     )
     return timings
+
+
+def warm_up_if_tasks_in_process() -> None:
+    """In a process that runs tasks itself when no broker is configured (the web server, the
+    embedded scheduler, the EDI server of ``make run``): warm the validation up, logging a failure."""
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        warm_up_validation(refuse=False)
 
 
 class _Send:

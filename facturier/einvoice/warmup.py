@@ -4,7 +4,7 @@ read from the official artefacts) is compiled now, by validating a small invoice
 that the writers build.
 
 A Celery worker calls it once at start, before its prefork pool forks, so every pool process
-starts warm; so does each web process when deposits are processed in-process (no broker)
+starts warm; so does each process that processes deposits itself when there is no broker
 (``facturier.core.jobs.warm_up_validation``; docs/deposits.md, "Process start"). Otherwise the
 first invoice of each syntax that each process validates pays 0.1 to 0.5 s of compilation.
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from facturier.core.jobs import EmbeddedScheduler, beat_schedule, periodic_jobs
+from facturier.core.jobs import EmbeddedScheduler, beat_schedule, periodic_jobs, warm_up_if_tasks_in_process
 
 logger = logging.getLogger("facturier.core.jobs")
 
@@ -57,6 +57,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
+        warm_up_if_tasks_in_process()  # the inbox poll processes flows here when there is no broker
         scheduler.run_forever()
 
     def run_beat(self, *, loglevel: str) -> None:

@@ -33,10 +33,9 @@ class _Gunicorn(BaseApplication):
 def _post_worker_init(worker: object) -> None:
     """Each gunicorn worker, once the application is loaded: without a broker the deposits are
     processed in this process (eager tasks), so it warms the validation up before taking requests."""
-    if not settings.CELERY_BROKER_URL:
-        from facturier.core.jobs import warm_up_validation
+    from facturier.core.jobs import warm_up_if_tasks_in_process
 
-        warm_up_validation(refuse=False)
+    warm_up_if_tasks_in_process()
 
 
 class Command(BaseCommand):

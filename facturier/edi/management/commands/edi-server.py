@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from facturier.core.jobs import warm_up_if_tasks_in_process
 from facturier.edi.sftp import serve
 
 
@@ -34,4 +35,5 @@ class Command(BaseCommand):
             self.stdout.write(f"facturier EDI SFTP server on sftp://{host}:{bound}/ (root {settings.FACTURIER_EDI_ROOT})")
             self.stdout.flush()
 
+        warm_up_if_tasks_in_process()  # without a broker, uploaded flows are processed in this process
         asyncio.run(serve(host=host, port=port, watch=watch, poll_interval=poll_interval, on_ready=ready))
