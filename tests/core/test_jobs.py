@@ -120,9 +120,15 @@ def test_beat_start_installs_the_schedule(monkeypatch: pytest.MonkeyPatch) -> No
     assert app.conf.beat_schedule == beat_schedule()
 
 
-def test_worker_start_warms_validation_up(monkeypatch: pytest.MonkeyPatch, settings, caplog) -> None:
+def _counted_warm_up(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Replace the warm-up with one that records its calls (one True each) and takes 0.2 + 0.1 s."""
     seen: list[bool] = []
     monkeypatch.setattr(warmup, "warm_up", lambda: seen.append(True) or {"cii": 0.2, "ubl": 0.1})
+    return seen
+
+
+def test_worker_start_warms_validation_up(monkeypatch: pytest.MonkeyPatch, settings, caplog) -> None:
+    seen = _counted_warm_up(monkeypatch)
     settings.FACTURIER_WARM_UP = False
     _warm_up_validation()
     assert seen == []
@@ -161,8 +167,7 @@ def test_web_workers_warm_up_only_when_they_process_deposits_themselves(
 ) -> None:
     from facturier.core.management.commands.serve import _post_worker_init
 
-    seen: list[bool] = []
-    monkeypatch.setattr(warmup, "warm_up", lambda: seen.append(True) or {"cii": 0.2, "ubl": 0.1})
+    seen = _counted_warm_up(monkeypatch)
     settings.FACTURIER_WARM_UP = True
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"  # deposits go to the Celery workers
     _post_worker_init(object())
