@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,13 @@ import redis
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts"
+
+# The e-invoice core keeps the artefacts it extracts between processes (codelists.cache_dir). The
+# suite uses a directory of its own, fresh for each run: it extracts once, never reads a cache left
+# by another checkout, and its subprocesses (CLI, workers) share what it wrote.
+if "FACTURIER_EINVOICE_CACHE" not in os.environ:
+    os.environ["FACTURIER_EINVOICE_CACHE"] = tempfile.mkdtemp(prefix="facturier-einvoice-cache-")
+    atexit.register(shutil.rmtree, os.environ["FACTURIER_EINVOICE_CACHE"], ignore_errors=True)
 
 
 def corpus_dir() -> Path:

