@@ -402,14 +402,25 @@ def _window_close(key: tuple[int | None, int | None]) -> None:
         logger.warning("the coalescing window of %s could not be closed (Redis)", name)
 
 
-def _requeue_left(flow: Flow) -> None:
-    """After a coalesced run: a sibling still waiting (beyond the batch, or deposited during the
-    run without a task of its own) gets a run now."""
-    left = _waiting_siblings(flow).values_list("pk", flat=True).first()
-    if left is not None:
-        from .tasks import process_flow
+def _requeue_left(flow: Flow, *, full: bool) -> None:
+    """After a coalesced run: the oldest sibling still waiting gets a run.
 
-        enqueue(process_flow, left)
+    ``full``: the run took as many flows as a batch holds, so more were waiting than it could take
+    (a backlog): their run is queued now. Otherwise the siblings left were deposited after the
+    run's claim; with coalescing on they are treated as a new deposit would be (:class:`_CoalescedRun`):
+    they join the run a window already has queued for them, else one is queued ``linger``
+    seconds later, for every deposit of that wait. Queued at once, such a run would take only
+    the few flows of the run's own duration, and pay a run's fixed cost for each few."""
+    left = _waiting_siblings(flow).only("pk", "depositor", "supplier").first()
+    if left is None:
+        return
+    linger = settings.FACTURIER_FLOW_COALESCE_SECONDS
+    if not full and linger > 0:
+        _CoalescedRun(left, linger)()
+        return
+    from .tasks import process_flow
+
+    enqueue(process_flow, left.pk)
 
 
 def _claim_waiting(flow: Flow, *, now: Any) -> list[Flow]:
@@ -461,7 +472,7 @@ def flow_process(*, flow_id: int) -> Flow:
     others = _claim_waiting(flow, now=now)
     if others:
         processed = _process_coalesced([flow, *others])[0]
-        _requeue_left(flow)
+        _requeue_left(flow, full=len(others) >= BATCH_ENTRIES - 1)
         return processed
     return _process_started(flow)
 

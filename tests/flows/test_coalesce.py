@@ -99,6 +99,75 @@ def test_a_run_requeues_the_waiting_flows_beyond_its_batch(supplier_tech: User) 
     assert [c.args[1] for c in enqueue.call_args_list if c.args[0].name == "flows.process_flow"] == [flows[2].pk]
 
 
+def _run_with_a_late_deposit(supplier_tech: User, monkeypatch: pytest.MonkeyPatch, deposit_linger: float) -> tuple[
+        list[Flow], list[Flow]]:
+    """Two waiting flows, and a third deposited while the first one's run integrates them (after
+    its claim), with coalescing at ``deposit_linger`` for that deposit."""
+    from django.conf import settings as live
+
+    from facturier.flows import services
+
+    flows = [waiting(supplier_tech, invoice_file("cii", f"CO-D{i}"), f"d{i}.xml") for i in range(2)]
+    late: list[Flow] = []
+    real = services._process_coalesced
+
+    def run_and_deposit(batch: list[Flow]) -> list[Flow]:
+        out = real(batch)
+        linger, live.FACTURIER_FLOW_COALESCE_SECONDS = live.FACTURIER_FLOW_COALESCE_SECONDS, deposit_linger
+        try:
+            late.append(flow_receive(actor=supplier_tech, data=invoice_file("cii", "CO-LATE"), file_name="late.xml",
+                                     syntax=CII, channel="API"))
+        finally:
+            live.FACTURIER_FLOW_COALESCE_SECONDS = linger
+        return out
+
+    monkeypatch.setattr(services, "_process_coalesced", run_and_deposit)
+    monkeypatch.setattr(services._CoalescedRun, "_pending", {})
+    return flows, late
+
+
+@pytest.mark.parametrize("deposit_linger", [0.3, 0], ids=["its-deposit-queued-a-run", "no-run-queued-for-it"])
+def test_a_flow_deposited_during_a_run_gets_a_delayed_run_not_one_at_once(
+    deposit_linger: float, supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With coalescing on (0.3 s), a flow committed during a run, after its claim, either joins the
+    run its deposit's window queued (0.3) or, deposited without one (0: its deposit queued an
+    immediate run, as a lost message would leave it with none), gets a run 0.3 s later from the
+    run that ends; never one at once from that run, for that single flow (a run's fixed cost for
+    one invoice)."""
+    from facturier.flows.tasks import process_flow
+
+    flows, late = _run_with_a_late_deposit(supplier_tech, monkeypatch, deposit_linger=deposit_linger)
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 0.3
+    with mock.patch.object(process_flow, "apply_async") as later, \
+            mock.patch("facturier.flows.services.enqueue") as now:
+        flow_process(flow_id=flows[0].pk)
+    assert [Flow.objects.get(pk=f.pk).state for f in flows] == [FlowState.IN_INTEGRE] * 2
+    assert Flow.objects.get(pk=late[0].pk).state == FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP
+    # One delayed run for it: its deposit's (0.3), or the one the ending run queued (0).
+    assert [(c.args, c.kwargs) for c in later.call_args_list] == [(((late[0].pk,),), {"countdown": 0.3})]
+    # At once: only the late deposit's own, when it was made without coalescing.
+    expected_now = [] if deposit_linger else [late[0].pk]
+    assert [c.args[1] for c in now.call_args_list if c.args[0].name == "flows.process_flow"] == expected_now
+
+
+def test_a_full_run_requeues_at_once_even_with_coalescing(
+    supplier_tech: User, settings: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from facturier.flows import services
+    from facturier.flows.tasks import process_flow
+
+    flows = [waiting(supplier_tech, invoice_file("cii", f"CO-F{i}"), f"f{i}.xml") for i in range(3)]
+    monkeypatch.setattr(services._CoalescedRun, "_pending", {})
+    settings.FACTURIER_FLOW_COALESCE_SECONDS = 0.3
+    with mock.patch("facturier.flows.services.BATCH_ENTRIES", 2), \
+            mock.patch.object(process_flow, "apply_async") as later, \
+            mock.patch("facturier.flows.services.enqueue") as now:
+        flow_process(flow_id=flows[0].pk)
+    assert later.call_args_list == []  # a backlog: no waiting
+    assert [c.args[1] for c in now.call_args_list if c.args[0].name == "flows.process_flow"] == [flows[2].pk]
+
+
 def test_the_sweeper_requeues_a_waiting_single_flow_after_a_minute_an_archive_after_the_lease(
     supplier_tech: User,
 ) -> None:
