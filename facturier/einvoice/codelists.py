@@ -398,12 +398,20 @@ _CACHE_FORMAT = 1  # the layout of the JSON below
 
 
 def cache_dir() -> Path | None:
-    """Where extracted artefacts are kept between processes (None: not kept)."""
+    """Where extracted artefacts are kept between processes (None: not kept).
+
+    ``FACTURIER_EINVOICE_CACHE`` when set, else ``$XDG_CACHE_HOME/facturier``, else
+    ``~/.cache/facturier``. A relative ``XDG_CACHE_HOME`` is ignored, as the XDG specification
+    asks; without a home directory (a service user with none) nothing is kept, rather than a
+    ``~`` directory created wherever the process runs."""
     value = os.environ.get("FACTURIER_EINVOICE_CACHE")
     if value is not None:
         return None if value.strip().lower() in ("", "0", "off", "false", "no") else Path(value)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "facturier"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "facturier"
+    home = os.path.expanduser("~")
+    return Path(home) / ".cache" / "facturier" if os.path.isabs(home) else None
 
 
 def _cache_file(syntax: Syntax, inputs: list[Path]) -> Path | None:

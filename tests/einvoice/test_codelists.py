@@ -294,6 +294,10 @@ def test_default_cache_dir(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("FACTURIER_EINVOICE_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert codelists.cache_dir() == tmp_path / "facturier"
-    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid for XDG: ignored
     monkeypatch.setenv("HOME", str(tmp_path))
     assert codelists.cache_dir() == tmp_path / ".cache" / "facturier"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert codelists.cache_dir() == tmp_path / ".cache" / "facturier"
+    monkeypatch.setattr(codelists.os.path, "expanduser", lambda path: path)  # no home directory at all
+    assert codelists.cache_dir() is None
