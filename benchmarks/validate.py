@@ -366,23 +366,23 @@ def bench_cold(root: Path, repeats: int) -> list[str]:
     # others read them back (every later start).
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "FACTURIER_EINVOICE_CACHE": cache}
+
+        def cli_seconds(path: str) -> float:
+            t0 = time.perf_counter()
+            subprocess.run([str(facturier), "validate", "--json", path], capture_output=True, cwd=REPO, check=False,
+                           env=env)
+            return time.perf_counter() - t0
+
         first = []
         for label, rel in COLD_FILES:
             for old in Path(cache).iterdir():
                 old.unlink()
-            t0 = time.perf_counter()
-            subprocess.run([str(facturier), "validate", "--json", str(root / rel)], capture_output=True, cwd=REPO,
-                           check=False, env=env)
-            first.append(f"{label} {ms(time.perf_counter() - t0)} ms")
+            first.append(f"{label} {ms(cli_seconds(str(root / rel)))} ms")
         for label, rel in COLD_FILES:
             path = str(root / rel)
             wall, inner = [], []
             for _ in range(repeats):
-                t0 = time.perf_counter()
-                subprocess.run(
-                    [str(facturier), "validate", "--json", path], capture_output=True, cwd=REPO, check=False, env=env
-                )
-                wall.append(time.perf_counter() - t0)
+                wall.append(cli_seconds(path))
                 proc = subprocess.run(
                     [sys.executable, "-c", _IMPORT_TO_REPORT, path],
                     capture_output=True,

