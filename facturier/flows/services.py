@@ -460,15 +460,41 @@ def flow_process(*, flow_id: int) -> Flow:
     own (``_process_coalesced``). Otherwise it checks the whole container, then splits the entries
     still to do into chunks of ``FACTURIER_FLOW_CHUNK_SIZE``: the first is integrated here, each
     other one by a ``flows.process_chunk`` task, so the workers share a big flow. Whichever run
-    writes the last entry writes the final state and the report."""
+    writes the last entry writes the final state and the report. A run whose flow another run
+    took runs the flows of that flow's coalescing window still waiting (``_take_over_waiting``)."""
     now = timezone.now()
     current = Flow.objects.get(pk=flow_id)
-    if _taken(current, now=now):
-        # Without a lock: the usual case of a flow another run coalesced (one statement, not four).
-        return current
-    flow = _start(flow_id, now=now)
-    if flow is None:
-        return Flow.objects.get(pk=flow_id)
+    # Checked without a lock first: the usual case of a flow another run coalesced.
+    if not _taken(current, now=now):
+        flow = _start(flow_id, now=now)
+        if flow is not None:
+            return _run(flow, now=now)
+        current = Flow.objects.get(pk=flow_id)
+    _take_over_waiting(current, now=now)
+    return current
+
+
+def _take_over_waiting(flow: Flow, *, now: Any) -> None:
+    """This run's flow was taken by another run (or is final): run the oldest single-file flow of
+    its depositor and supplier still waiting, if any.
+
+    A coalesced run is queued for one flow on behalf of every flow deposited in its window, which
+    have no task of their own (:class:`_CoalescedRun`). When another run (a backlog's re-queued
+    run, the sweeper's) took that one flow before the window's flows were committed, its claim
+    missed them and its own re-queue check ran too early to see them; without this, they would
+    wait for the sweeper (a minute). One statement when nothing waits."""
+    if not _coalescible(flow):
+        return
+    left = _waiting_siblings(flow).values_list("pk", flat=True).first()
+    if left is None:
+        return
+    started = _start(left, now=now)
+    if started is not None:  # else another run took it meanwhile, and its claim takes the rest
+        _run(started, now=now)
+
+
+def _run(flow: Flow, *, now: Any) -> Flow:
+    """Process a flow whose lease this run took, with the waiting flows it may coalesce."""
     others = _claim_waiting(flow, now=now)
     if others:
         processed = _process_coalesced([flow, *others])[0]

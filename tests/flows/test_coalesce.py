@@ -216,9 +216,36 @@ def test_one_run_integrates_the_waiting_single_flows_and_their_tasks_do_nothing(
     with CaptureQueriesContext(connection) as queries:
         for flow in [*good[1:], bad, again]:
             assert flow_process(flow_id=flow.pk).state in (FlowState.IN_INTEGRE, FlowState.IN_REJETE)
-    assert len(queries) == 5  # one read each, no lock, no write
+    assert len(queries) == 10  # one read each and one look for waiting flows; no lock, no write
     assert AuditEntry.objects.count() == entries and Invoice.objects.count() == 4
     assert flow_process(flow_id=lot.pk).state == FlowState.IN_INTEGRE
+    assert audit_chain_verify().intact
+
+
+def test_a_run_whose_flow_another_run_took_runs_the_flows_of_its_window_still_waiting(supplier_tech: User) -> None:
+    first = waiting(supplier_tech, invoice_file("cii", "CO-F"), "f.xml")
+    # Another run (a backlog's re-queued run, the sweeper's) takes the flow a window's run was queued
+    # for, and finds nothing else waiting yet.
+    flow_process(flow_id=first.pk)
+    # Then flows are committed in that window: they have no task of their own.
+    late = [waiting(supplier_tech, invoice_file("cii", f"CO-L{i}"), f"l{i}.xml") for i in range(3)]
+    lot = waiting(supplier_tech, targz([("x.xml", invoice_file("cii", "CO-LOT"))]), "lot.tar.gz")
+    other = waiting(supplier_tech, invoice_file("cii", "CO-O"), "o.xml")
+    Flow.objects.filter(pk=other.pk).update(supplier=None)
+
+    assert flow_process(flow_id=first.pk).state == FlowState.IN_INTEGRE  # the window's run
+
+    states = dict(Flow.objects.values_list("pk", "state"))
+    assert [states[f.pk] for f in late] == [FlowState.IN_INTEGRE] * 3
+    # An archive, or another supplier's flow, has a run of its own: it is left to it.
+    assert states[lot.pk] == states[other.pk] == FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["CO-F", "CO-L0", "CO-L1", "CO-L2"]
+    taken = AuditEntry.objects.filter(action="flow.processing").values_list("data", flat=True)
+    assert sorted(d["number"] for d in taken) == sorted(f.number for f in [first, *late])  # one run for the three
+    # A run with nothing left to take over writes nothing.
+    entries = AuditEntry.objects.count()
+    assert flow_process(flow_id=late[1].pk).state == FlowState.IN_INTEGRE
+    assert AuditEntry.objects.count() == entries
     assert audit_chain_verify().intact
 
 
