@@ -436,7 +436,9 @@ def test_the_csv_export_is_the_same_query_in_full(agent_client: Client) -> None:
 
 
 def test_dashboard_numbers(agent_client: Client, agent: User) -> None:
-    now = timezone.now()
+    # Noon, local time: 45 days of 24 hours back from it is 45 calendar days back even across a
+    # change of summer time (from 22:00 UTC in November it was 14 calendar days late, not 15).
+    now = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12)))
     fresh, week, old, paid, rejected = (receive(f"D-{n}") for n in range(5))
     move(paid, S.MISE_EN_PAIEMENT)
     move(rejected, S.REJETEE)
