@@ -220,7 +220,8 @@ def child_throughput(fmt: str, n: int, setup_key: str, clients: int = 1) -> dict
         else:
             numbers = [deposit(f"{prefix}.tar.gz", lot)]
         accepted = time.perf_counter() - t0
-        ok = _wait(lambda p=prefix: done(p) >= n or _final(Flow, numbers), 900)
+        ok, stalled = _wait_progress(lambda p=prefix: done(p) >= n or _final(Flow, numbers),
+                                     lambda p=prefix: (done(p), _open_flows(Flow, numbers)), 900)
         seconds = time.perf_counter() - t0
         cpu1 = _cpu_snapshot()
         count = done(prefix)
@@ -233,11 +234,13 @@ def child_throughput(fmt: str, n: int, setup_key: str, clients: int = 1) -> dict
             "accept_rate": len(docs) / accepted,
             "flow_bytes": len(lot),
             "timed_out": not ok,
+            # Flows not final when nothing moved any more (the benchmark's workers run no sweeper).
+            "stalled_flows": stalled,
             "rejected": rejected(prefix),
             "load1_before": load0,
             "load1_after": os.getloadavg()[0],
             "drained_before_seconds": drained,
-            "flows_final_seconds": _wait_final(Flow, numbers, t0),
+            "flows_final_seconds": _wait_final(Flow, numbers, t0) if not stalled else float("nan"),
             # CPU seconds per invoice from the first deposit to the last MISE_A_DISPOSITION.
             "cpu_ms_per_invoice": {k: 1000 * (cpu1[k] - cpu0[k]) / n for k in cpu0},
         }
@@ -346,10 +349,36 @@ def _wait_final(flow_model: Any, numbers: list[str], t0: float) -> float:
 
 
 def _final(flow_model: Any, numbers: list[str]) -> bool:
+    return _open_flows(flow_model, numbers) == 0
+
+
+STALL_SECONDS = 60
+
+
+def _open_flows(flow_model: Any, numbers: list[str]) -> int:
     from facturier.flows.models import FlowState
 
     finals = (FlowState.IN_INTEGRE, FlowState.IN_INTEGRE_PARTIEL, FlowState.IN_REJETE)
-    return flow_model.objects.filter(number__in=numbers).exclude(state__in=finals).count() == 0
+    return flow_model.objects.filter(number__in=numbers).exclude(state__in=finals).count()
+
+
+def _wait_progress(condition: Any, progress: Any, timeout: float) -> tuple[bool, int]:
+    """Wait for ``condition``, giving up when ``progress()`` (invoices done, flows still open) has
+    not changed for STALL_SECONDS: flows left without a run would otherwise hold the benchmark for
+    the whole ``timeout``. Returns (condition met, flows still open when it stalled, else 0)."""
+    deadline = time.monotonic() + timeout
+    last, since = progress(), time.monotonic()
+    while not condition():
+        now = time.monotonic()
+        if now > deadline:
+            return False, 0
+        state = progress()
+        if state != last:
+            last, since = state, now
+        elif now - since > STALL_SECONDS:
+            return False, state[1]
+        time.sleep(0.1)
+    return True, 0
 
 
 def _wait(condition: Any, timeout: float) -> bool:
@@ -564,7 +593,8 @@ def report(ref: dict[str, Any], setups: list[dict[str, Any]], memory: dict[str, 
     for s in setups:
         for workload, label in (("api", f"{s['api']['n']} single API deposits"), ("flow", f"1 tar.gz flow of {s['flow']['n']}")):
             r = s[workload]
-            status = "TIMEOUT" if r["timed_out"] else ("REJECTS" if r["rejected"] else "ok")
+            status = (f"STALLED, {r['stalled_flows']} flows not final" if r.get("stalled_flows")
+                      else "TIMEOUT" if r["timed_out"] else ("REJECTS" if r["rejected"] else "ok"))
             rows.append([
                 s["label"], label, str(r["integrated"]), "%.2f" % r["seconds"],
                 "%.2f" % r.get("flows_final_seconds", float("nan")), "%.1f" % r["rate"],
