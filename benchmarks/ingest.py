@@ -220,8 +220,8 @@ def child_throughput(fmt: str, n: int, setup_key: str, clients: int = 1) -> dict
         else:
             numbers = [deposit(f"{prefix}.tar.gz", lot)]
         accepted = time.perf_counter() - t0
-        ok, stalled = _wait_progress(lambda p=prefix: done(p) >= n or _final(Flow, numbers),
-                                     lambda p=prefix: (done(p), _open_flows(Flow, numbers)), 900)
+        ok, stalled = _wait_progress(lambda p=prefix, f=numbers: done(p) >= n or _final(Flow, f),
+                                     lambda p=prefix, f=numbers: (done(p), _open_flows(Flow, f)), 900)
         seconds = time.perf_counter() - t0
         cpu1 = _cpu_snapshot()
         count = done(prefix)

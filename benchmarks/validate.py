@@ -19,9 +19,9 @@ What is measured (one process, one thread, so "per second" is per core):
 2. **Synthetic invoices** of 1 to 10,000 lines (a valid corpus UBL and CII whose line is
    replicated, totals recomputed: :mod:`benchmarks.synthetic`), each size in a fresh subprocess:
    the time of a ``validate()`` call (best and median of several runs; it includes building the
-   report and freeing the document, which the call does before it returns), the process's peak RSS (``VmHWM``, C
-   allocations of libxml2 included, which tracemalloc would miss) and its growth over the RSS
-   before the big invoice was read (the invoice bytes themselves are already loaded).
+   report and freeing the document, which the call does before it returns), the process's peak
+   RSS (``VmHWM``, C allocations of libxml2 included, which tracemalloc would miss) and its growth
+   over the RSS before the big invoice was read (the invoice bytes themselves are already loaded).
 3. **Cold start**: ``facturier validate`` on one file in a fresh process, wall time from process
    start to exit; and, inside a fresh interpreter, from the first import to the first report. The
    artefact cache (``FACTURIER_EINVOICE_CACHE``) is a directory of the run's own: one process per
@@ -328,8 +328,10 @@ def bench_synthetic(root: Path, sizes: tuple[int, ...]) -> list[str]:
                     ]
                 )
     return [
-        "Synthetic invoices (validate(): read + XSD + EN 16931 rules, the report built and the document "
-        "freed; fresh process per size):",
+        (
+            "Synthetic invoices (validate(): read + XSD + EN 16931 rules, the report built and the "
+            "document freed; fresh process per size):"
+        ),
         table(
             [
                 "syntax",

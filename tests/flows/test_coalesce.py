@@ -222,7 +222,9 @@ def test_one_run_integrates_the_waiting_single_flows_and_their_tasks_do_nothing(
     assert audit_chain_verify().intact
 
 
-def test_a_run_whose_flow_another_run_took_runs_the_flows_of_its_window_still_waiting(supplier_tech: User) -> None:
+def test_a_run_whose_flow_another_run_took_runs_the_flows_of_its_window_still_waiting(
+    supplier_tech: User,
+) -> None:
     first = waiting(supplier_tech, invoice_file("cii", "CO-F"), "f.xml")
     # Another run (a backlog's re-queued run, the sweeper's) takes the flow a window's run was queued
     # for, and finds nothing else waiting yet.
@@ -240,8 +242,12 @@ def test_a_run_whose_flow_another_run_took_runs_the_flows_of_its_window_still_wa
     # An archive, or another supplier's flow, has a run of its own: it is left to it.
     assert states[lot.pk] == states[other.pk] == FlowState.IN_EN_ATTENTE_TRAITEMENT_CPP
     assert sorted(Invoice.objects.values_list("number", flat=True)) == ["CO-F", "CO-L0", "CO-L1", "CO-L2"]
-    taken = AuditEntry.objects.filter(action="flow.processing").values_list("data", flat=True)
-    assert sorted(d["number"] for d in taken) == sorted(f.number for f in [first, *late])  # one run for the three
+    taken = AuditEntry.objects.filter(action="flow.processing").order_by("sequence").values_list("data",
+                                                                                                flat=True)
+    # The first run's lease, then one run for the three: it took the oldest and claimed the others.
+    assert [(d["number"], d.get("with")) for d in taken] == [
+        (first.number, None), (late[0].number, None), (late[1].number, late[0].number),
+        (late[2].number, late[0].number)]
     # A run with nothing left to take over writes nothing.
     entries = AuditEntry.objects.count()
     assert flow_process(flow_id=late[1].pk).state == FlowState.IN_INTEGRE
