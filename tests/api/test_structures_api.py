@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -202,7 +203,11 @@ def test_consult_own_structure_shows_the_technical_password_expiry(
 ) -> None:
     data = call("consulter", {"idStructure": technical_account.structure.pk})  # GO's key
     expiry = data["informationGenerales"]["dateExpirationMotPasseCompteTech"]
-    assert expiry is not None and expiry[:10] == technical_account.password_expires_at.date().isoformat()
+    # The instant with its offset (local time, whose date is not the UTC date from 22:00 or 23:00 UTC).
+    assert expiry is not None
+    shown = dt.datetime.fromisoformat(expiry)
+    assert shown.tzinfo is not None
+    assert abs(shown - technical_account.password_expires_at) < dt.timedelta(milliseconds=1)
 
 
 @pytest.mark.parametrize("body", [{"idStructureCPP": 987654}, "other"])
