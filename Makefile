@@ -8,7 +8,7 @@ PORT ?= 8000
 export HOST PORT
 PG_URL ?= postgres://postgres@127.0.0.1:5432/facturier
 
-.PHONY: run test test-sqlite test-postgres install chromium bench bench-validate bench-ingest messages clean
+.PHONY: run test test-sqlite test-postgres test-dates install chromium faketime bench bench-validate bench-ingest messages clean
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,26 @@ chromium:
 	    echo "Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)"; fi; \
+	fi
+
+## make test-dates: the SQLite suite at instants where the local date (Europe/Paris) is not the UTC
+## date, under Debian's faketime: the days summer time starts and ends, a winter evening whose 45 days
+## back were summer time, the end of a year. About 6 minutes each; never part of `make test`.
+## TEST_DATES (UTC instants) and PYTEST_ARGS narrow it.
+TEST_DATES ?= 2026-03-28T23:30:00 2026-10-24T22:30:00 2026-11-27T22:30:00 2026-12-31T23:30:00
+test-dates: install chromium faketime
+	@for at in $(TEST_DATES); do \
+	  echo "== the suite at $$at UTC"; \
+	  TZ=UTC faketime -f "@$${at/T/ }" $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
+
+## Debian's faketime for make test-dates.
+faketime:
+	@if ! command -v faketime >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's faketime for make test-dates"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; \
+	  else echo "faketime is missing: run 'sudo apt-get install faketime'" >&2; exit 1; fi; \
 	fi
 
 ## Benchmarks are never part of `make test`.
