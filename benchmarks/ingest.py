@@ -56,6 +56,7 @@ PG_ADMIN = os.environ.get("FACTURIER_BENCH_PG", "postgres://postgres@127.0.0.1:5
 PG_DB = "facturier_bench"
 REDIS_URL = os.environ.get("FACTURIER_BENCH_REDIS", "redis://127.0.0.1:6379/13")
 DEPOSER_FLUX = "/cpro/factures/v1/deposer/flux"
+STALL_SECONDS = 60  # a workload in which nothing moved for this long has stalled
 SETUPS = {
     "sqlite": ("SQLite, in-process (eager)", "sqlite", 0),
     "pg1": ("PostgreSQL, 1 worker", "pg", 1),
@@ -352,9 +353,6 @@ def _final(flow_model: Any, numbers: list[str]) -> bool:
     return _open_flows(flow_model, numbers) == 0
 
 
-STALL_SECONDS = 60
-
-
 def _open_flows(flow_model: Any, numbers: list[str]) -> int:
     from facturier.flows.models import FlowState
 
@@ -363,31 +361,28 @@ def _open_flows(flow_model: Any, numbers: list[str]) -> int:
 
 
 def _wait_progress(condition: Any, progress: Any, timeout: float) -> tuple[bool, int]:
-    """Wait for ``condition``, giving up when ``progress()`` (invoices done, flows still open) has
-    not changed for STALL_SECONDS: flows left without a run would otherwise hold the benchmark for
-    the whole ``timeout``. Returns (condition met, flows still open when it stalled, else 0)."""
+    """Wait for ``condition``, polling every 0.1 s for at most ``timeout`` seconds. With ``progress``,
+    give up as well when ``progress()`` (invoices done, flows still open) has not changed for
+    STALL_SECONDS: flows left without a run would otherwise hold the benchmark for the whole
+    ``timeout``. Returns (condition met, flows still open when it stalled, else 0)."""
     deadline = time.monotonic() + timeout
-    last, since = progress(), time.monotonic()
+    last, since = (progress() if progress else None), time.monotonic()
     while not condition():
         now = time.monotonic()
         if now > deadline:
             return False, 0
-        state = progress()
-        if state != last:
-            last, since = state, now
-        elif now - since > STALL_SECONDS:
-            return False, state[1]
+        if progress:
+            state = progress()
+            if state != last:
+                last, since = state, now
+            elif now - since > STALL_SECONDS:
+                return False, state[1]
         time.sleep(0.1)
     return True, 0
 
 
 def _wait(condition: Any, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+    return _wait_progress(condition, None, timeout)[0]
 
 
 def child_memory(paths: list[str]) -> dict[str, Any]:
